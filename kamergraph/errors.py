@@ -86,3 +86,52 @@ class OutputError(KamergraphError):
 
     exit_code = EXIT_OUTPUT
     http_status = 500
+
+
+class RequestError(KamergraphError):
+    """An HTTP request the server cannot answer as asked (server side of the protocol)."""
+
+    exit_code = EXIT_USAGE
+    http_status = 400
+
+
+class NotFound(RequestError):
+    """No such page, entity or route."""
+
+    http_status = 404
+
+
+class MethodNotAllowed(RequestError):
+    """An HTTP method the resource does not accept (e.g. an update sent by GET)."""
+
+    http_status = 405
+
+
+class Forbidden(RequestError):
+    """An operation the server's configuration does not allow (update without its token)."""
+
+    http_status = 403
+
+
+class NotAcceptable(RequestError):
+    """No result format both the client accepts and the server can produce."""
+
+    http_status = 406
+
+
+class PayloadTooLarge(RequestError):
+    """A request body over the configured size limit."""
+
+    http_status = 413
+
+
+class UnsupportedMediaType(RequestError):
+    """A request body of a media type the endpoint does not take."""
+
+    http_status = 415
+
+
+class ServiceUnavailable(KamergraphError):
+    """The server cannot run the request now (no query worker became free in time)."""
+
+    http_status = 503
