@@ -62,10 +62,16 @@ class NoQuestionsError(InputError):
 
 
 class ValidationFailed(KamergraphError):
-    """A graph violates the SHACL shapes."""
+    """A graph violates the SHACL shapes. ``violations`` holds one readable line each."""
 
     exit_code = EXIT_INVALID
     http_status = 422
+
+    def __init__(
+        self, reason: str, *, source: str | None = None, violations: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(reason, source=source)
+        self.violations = tuple(violations)
 
 
 class QueryError(KamergraphError):
