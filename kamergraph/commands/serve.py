@@ -1,0 +1,148 @@
+"""``kamergraph serve [GRAPH | INPUT...]``: the SPARQL endpoint, query page and entity pages."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+GRAPH_SUFFIXES = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".rdf", ".owl")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="GRAPH | INPUT",
+        help="a built graph (.trig, .nq, .ttl, ...) or documents to build first "
+        "(default: the bundled sample)",
+    )
+    parser.add_argument("--id", dest="identifier", metavar="ID",
+                        help="identifier of the one document given (as for build)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--store", type=Path, metavar="DIR",
+                        help="where on-disk stores are kept (default ~/.cache/kamergraph/stores); "
+                        "with --enable-update, the store itself")
+    parser.add_argument("--memory", action="store_true",
+                        help="hold the graph in rdflib's in-memory store (tiny graphs only)")
+    parser.add_argument("--base", metavar="IRI", help="base IRI of instance data (entity pages)")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="query time limit; a longer query is stopped with 503 (default 30)")
+    parser.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                        help="solutions or triples per answer, more are cut off (default 10000; "
+                        "0 for no limit)")
+    parser.add_argument("--max-request-bytes", type=int, default=1 << 20, metavar="N",
+                        help="largest request body accepted (default 1 MiB)")
+    parser.add_argument("--enable-update", action="store_true",
+                        help="accept SPARQL Update (needs --update-token unless bound to loopback)")
+    parser.add_argument("--update-token", metavar="TOKEN",
+                        help="updates must send 'Authorization: Bearer TOKEN'")
+    parser.add_argument("--allow-service", action="append", default=[], metavar="URL",
+                        help="a SERVICE endpoint queries may call (repeatable; default none)")
+    parser.add_argument("--workers", type=int, default=2, metavar="N",
+                        help="query worker processes (default 2)")
+    parser.add_argument("--no-union-default-graph", action="store_true",
+                        help="the default graph is the store's default graph, not the union")
+    parser.add_argument("--get", metavar="PATH",
+                        help="answer one GET request for PATH in-process, print it and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kamergraph.errors import UsageError
+    from kamergraph.server.config import DEFAULT_BASE, ServerConfig
+    from kamergraph.server.executor import StoreSpec
+
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    if args.enable_update and not args.update_token and args.host not in LOOPBACK:
+        raise UsageError(
+            f"--enable-update on {args.host} needs --update-token (only loopback may go without)"
+        )
+    if args.update_token and not args.enable_update:
+        raise UsageError("--update-token is only meaningful with --enable-update")
+    base = args.base or DEFAULT_BASE
+    if "://" not in base or not base.endswith(("/", "#")):
+        raise UsageError(f"--base must be an absolute IRI ending in '/' or '#': {base}")
+
+    graph_file = resolve_graph(args.inputs, args.identifier, base, args.store)
+    spec = store_spec(graph_file, args)
+    config = ServerConfig(
+        store=spec,
+        base=base,
+        timeout=args.timeout,
+        max_rows=args.max_rows or None,
+        max_request_bytes=args.max_request_bytes,
+        enable_update=args.enable_update,
+        update_token=args.update_token,
+        allowed_services=frozenset(args.allow_service),
+        workers=args.workers,
+        union_default_graph=not args.no_union_default_graph,
+    )
+    if args.get:
+        return _get(config, args.get)
+    from kamergraph.server.run import serve
+
+    serve(config, args.host, args.port)
+    return 0
+
+
+def resolve_graph(inputs: list[str], identifier: str | None, base: str, store: Path | None) -> Path:
+    """The graph file to serve: given, or built from the documents (or the bundled sample)."""
+    from kamergraph import paths
+    from kamergraph.errors import UsageError
+
+    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in GRAPH_SUFFIXES:
+        graph = Path(inputs[0])
+        if not graph.is_file():
+            raise UsageError(f"{graph}: no such graph file")
+        return graph
+    if not inputs:
+        inputs, identifier = [str(paths.SAMPLE_DOCUMENT)], paths.SAMPLE_IDENTIFIER
+    return build_documents(inputs, identifier, base, store)
+
+
+def build_documents(inputs: list[str], identifier: str | None, base: str, store: Path | None) -> Path:
+    """Build documents with the build pipeline into the store cache (once per input)."""
+    import hashlib
+
+    from kamergraph.builder import pipeline
+    from kamergraph.server.store import default_store_root, graph_digest
+
+    sources = pipeline.find_sources(inputs, identifier=identifier)
+    key = hashlib.sha256(base.encode())
+    for source in sources:
+        key.update(f"{source.path}\0{source.identifier}\0{graph_digest(source.path)}\n".encode())
+    builds = (store or default_store_root()) / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    output = builds / f"{key.hexdigest()[:24]}.nq"
+    if not output.exists():
+        pipeline.build(sources, output, pipeline.Options(base=base, progress=False))
+    return output
+
+
+def store_spec(graph_file: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kamergraph.server.executor import StoreSpec
+    from kamergraph.server.store import prepare_store, prepare_writable_store
+
+    if args.memory:
+        return StoreSpec(graph_file, backend="memory", writable=args.enable_update)
+    if args.enable_update:
+        return StoreSpec(prepare_writable_store(graph_file, args.store), writable=True)
+    return StoreSpec(prepare_store(graph_file, args.store))
+
+
+def _get(config, path: str) -> int:  # type: ignore[no-untyped-def]
+    import sys
+
+    from kamergraph.server.app import create_app
+
+    app = create_app(config)
+    try:
+        response = app.test_client().get(path)
+        sys.stdout.write(response.get_data(as_text=True))
+        return 0 if response.status_code < 400 else 1
+    finally:
+        app.extensions["kamergraph"].pool.close()

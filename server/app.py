@@ -1,0 +1,108 @@
+"""The Flask app factory: ``create_app(config)`` wires the blueprints, the query pool, one
+error handler, CORS for reads and one log line per request."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from kamergraph.errors import KamergraphError, QueryTimeout, ServiceUnavailable
+from kamergraph.server.config import ServerConfig
+from kamergraph.server.executor import QueryPool
+
+log = logging.getLogger("kamergraph.server")
+
+EXTENSION = "kamergraph"
+_EXPECTED_5XX = (QueryTimeout, ServiceUnavailable)  # logged by the request line only
+
+
+class ServerState:
+    """What the views share: the configuration and the pool of query workers."""
+
+    def __init__(self, config: ServerConfig, pool: QueryPool) -> None:
+        self.config = config
+        self.pool = pool
+
+
+def state() -> ServerState:
+    from flask import current_app
+
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+
+
+def error_response(status: int, kind: str, message: str) -> Response:
+    """The one JSON error shape: ``{"error": {"status", "type", "message"}}``."""
+    response = Response(
+        _json_dumps({"error": {"status": status, "type": kind, "message": message}}),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+    return response
+
+
+def _json_dumps(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def create_app(config: ServerConfig, pool: QueryPool | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if pool is None:
+        pool = QueryPool(config.store, config.workers, config.timeout)
+    app.extensions[EXTENSION] = ServerState(config, pool)
+
+    from kamergraph.server.pages import pages
+    from kamergraph.server.sparql import sparql
+
+    app.register_blueprint(sparql)
+    app.register_blueprint(pages)
+
+    @app.get("/health")
+    def health() -> Response:
+        alive = pool.alive()
+        status = 200 if alive else 503
+        body = {"status": "ok" if alive else "down", "workers": alive, "of": pool.size}
+        return Response(_json_dumps(body), status, content_type="application/json")
+
+    @app.errorhandler(KamergraphError)
+    def kamergraph_error(error: KamergraphError) -> Response:
+        if error.http_status >= 500 and not isinstance(error, _EXPECTED_5XX):
+            log.error("%s %s: %s", request.method, request.path, error.message)
+        return error_response(error.http_status, type(error).__name__, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        return error_response(status, type(error).__name__, error.description or error.name)
+
+    @app.errorhandler(500)
+    def internal_error(error: Exception) -> Response:
+        original = getattr(error, "original_exception", None) or error
+        log.exception("%s %s: internal error", request.method, request.path, exc_info=original)
+        return error_response(500, "InternalError", "internal server error (logged)")
+
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        if config.cors and request.method in ("GET", "HEAD", "OPTIONS") or (
+            config.cors and response.headers.get("X-Kamergraph-Read") == "1"
+        ):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers.pop("X-Kamergraph-Read", None)
+        started = g.get("started")
+        elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
+        log.info("%s %s %d %.1fms", request.method, request.path, response.status_code, elapsed)
+        return response
+
+    return app
+

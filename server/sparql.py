@@ -1,0 +1,102 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: queries, updates (when enabled) and the
+service description (a GET without a query)."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, request
+
+from kamergraph.errors import Forbidden
+from kamergraph.server import guard, protocol
+from kamergraph.server.app import state
+from kamergraph.server.executor import Job
+from kamergraph.server.pages import page_query
+
+sparql = Blueprint("sparql", __name__)
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@sparql.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+@sparql.route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=CORS_HEADERS)
+    operation = protocol.parse_operation(
+        request.method,
+        request.mimetype or None,
+        request.mimetype_params,
+        request.args.to_dict(flat=False),
+        request.form.to_dict(flat=False) if request.mimetype == protocol.FORM else {},
+        request.get_data(cache=False) if request.mimetype != protocol.FORM else b"",
+    )
+    if operation.kind == "query":
+        return _query(operation)
+    if operation.kind == "update":
+        return _update(operation)
+    return _description(operation)
+
+
+def _query(operation: protocol.Operation) -> Response:
+    config = state().config
+    has_from = guard.check_query(operation.text, guard.Policy(config.allowed_services))
+    protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
+    # a protocol dataset (default-graph-uri / named-graph-uri) replaces the query's own
+    job = Job(
+        "query",
+        operation.text,
+        base_iri=request.base_url,
+        default_graphs=operation.default_graphs if protocol_dataset else None,
+        named_graphs=operation.named_graphs if protocol_dataset else None,
+        union_default_graph=config.union_default_graph and not has_from and not protocol_dataset,
+        accept=request.headers.get("Accept"),
+        format_param=operation.format_param,
+        max_rows=config.max_rows,
+    )
+    answer = state().pool.run(job)
+    headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"} if config.cors else {"Vary": "Accept"}
+    if answer.truncated:
+        headers["Kamergraph-Truncated"] = f"max-rows={config.max_rows}"
+    return Response(answer.body, 200, headers=headers, content_type=answer.content_type)
+
+
+def _update(operation: protocol.Operation) -> Response:
+    config = state().config
+    if not config.enable_update:
+        raise Forbidden("this endpoint is read-only (start it with --enable-update to allow updates)")
+    if config.update_token is not None:
+        sent = request.headers.get("Authorization", "")
+        expected = f"Bearer {config.update_token}"
+        if not hmac.compare_digest(sent.encode(), expected.encode()):
+            raise Forbidden("updates need the update token: 'Authorization: Bearer TOKEN'")
+    guard.check_update(operation.text)
+    text = guard.apply_using(operation.text, list(operation.default_graphs), list(operation.named_graphs))
+    state().pool.run(Job("update", text, base_iri=request.base_url))
+    return Response(status=204)
+
+
+def _description(operation: protocol.Operation) -> Response:
+    config = state().config
+    endpoint = request.base_url
+    bindings = {
+        "endpoint": endpoint,
+        "dataset": endpoint + "#dataset",
+        "defaultGraph": endpoint + "#default-graph",
+        "datasetGraph": config.base + "graph/dataset",
+    }
+    if config.enable_update:
+        bindings["updateLanguage"] = "http://www.w3.org/ns/sparql-service-description#SPARQL11Update"
+    answer = page_query(
+        "service-description",
+        bindings,
+        accept=request.headers.get("Accept"),
+        format_param=operation.format_param,
+    )
+    headers = {"Vary": "Accept"}
+    return Response(answer.body, 200, headers=headers, content_type=answer.content_type)

@@ -1,0 +1,97 @@
+"""Prepare the on-disk store a server answers from, once, before serving.
+
+The store directory is keyed by a hash of the graph file, so a restart on the same graph
+opens the store that is already there instead of loading it again; a changed file gets a
+new store. A store is loaded into a temporary directory and renamed into place when
+complete, so an interrupted load is never mistaken for a store. With updates enabled the
+store is a private copy (a fresh temporary directory) unless ``--store`` names one, so the
+shared cache is never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from kamergraph.errors import InputError, UsageError
+
+COMPLETE_MARKER = ".kamergraph-complete"
+HASH_CHUNK = 1 << 20
+
+
+def default_store_root() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "kamergraph" / "stores"
+
+
+def graph_digest(graph_file: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with graph_file.open("rb") as handle:
+            while chunk := handle.read(HASH_CHUNK):
+                digest.update(chunk)
+    except OSError as error:
+        raise InputError(f"cannot read the graph: {error.strerror}", source=str(graph_file)) from error
+    return digest.hexdigest()[:24]
+
+
+def rdf_format(graph_file: Path):  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    fmt = ox.RdfFormat.from_extension(graph_file.suffix.lstrip(".").lower())
+    if fmt is None:
+        raise UsageError(
+            "unknown graph format (use .trig, .nq, .ttl, .nt, .jsonld or .rdf)",
+            source=str(graph_file),
+        )
+    return fmt
+
+
+def load_into(directory: Path, graph_file: Path) -> None:
+    """Load ``graph_file`` into a new pyoxigraph store at ``directory``."""
+    import pyoxigraph as ox
+
+    fmt = rdf_format(graph_file)
+    store = ox.Store(str(directory))
+    try:
+        store.bulk_load(path=str(graph_file), format=fmt)
+    except SyntaxError as error:
+        raise InputError(f"not valid {fmt.name}: {error}", source=str(graph_file)) from error
+    store.flush()
+    del store
+
+
+def prepare_store(graph_file: Path, root: Path | None = None) -> Path:
+    """The read-only store directory for ``graph_file`` under ``root``, loading it if needed."""
+    root = root or default_store_root()
+    target = root / graph_digest(graph_file)
+    if (target / COMPLETE_MARKER).exists():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    if target.exists():  # an interrupted earlier load
+        shutil.rmtree(target)
+    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.loading-", dir=root))
+    try:
+        load_into(staging, graph_file)
+        (staging / COMPLETE_MARKER).write_text(str(graph_file) + "\n", encoding="utf-8")
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def prepare_writable_store(graph_file: Path | None, directory: Path | None) -> Path:
+    """A read-write store: ``directory`` if given (loaded once), else a private temporary one."""
+    if directory is None:
+        directory = Path(tempfile.mkdtemp(prefix="kamergraph-store-"))
+    elif (directory / COMPLETE_MARKER).exists():
+        return directory
+    directory.mkdir(parents=True, exist_ok=True)
+    if graph_file is not None:
+        load_into(directory, graph_file)
+    (directory / COMPLETE_MARKER).write_text(str(graph_file or "") + "\n", encoding="utf-8")
+    return directory
