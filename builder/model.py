@@ -199,6 +199,7 @@ class Entity:
     types: tuple[str, ...]  # ontology class IRIs
     curated: bool
     pattern: str | None = None  # the detection pattern that minted an uncurated entity
+    alt_labels: tuple[str, ...] = ()  # other names the document uses ("RBZ", "gemeente X")
 
 
 @dataclass(frozen=True, slots=True)
