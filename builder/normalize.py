@@ -132,7 +132,7 @@ FLAT_LINE = 1000  # a line this long is a flattened stretch of document
 _NUMS = r"\d{1,3}(?:(?:,| en| t/m| tot en met)\s?\d{1,3})*"
 _FLAT_CUT_RE = re.compile(
     r"(?:(?<=[.?!»”\")\]\d:] )|(?<=[.?!»”\")\]:]))"
-    r"(?=(?:Vraag|Vragen|Antwoord(?: op vra(?:ag|gen))?) " + _NUMS + r":? [A-Z«“\"‘(])"
+    r"(?=(?:Vraag|Vragen|Antwoord(?: op vra(?:ag|gen))?) " + _NUMS + r":? (?:[A-Z«“\"‘(]|\d))"
     r"|(?=ah-tk-\d{8}-\d+ ISSN)"
     r"|(?<!\d )(?<!\d)(?=ISSN \d{4} ?[-–] ?\d{3}[\dXx])"
     r"|(?=(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, )"
@@ -211,7 +211,9 @@ _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_|_(?!\w)")
 _SUPERSCRIPT_RE = re.compile(r"\[(e|de|ste|er|ste|me|en)\s?\]")
 BRACKET_MARKER_RE = re.compile(r"\[\s?(\d{1,3}(?:\s+\d{1,3})*)\s*\]")
-GLUED_MARKER_RE = re.compile(r"(?<=[^\d\s][?!.»”\"’)])(\d{1,2}(?:,\s?\d{1,2})*)(?=\s|$)")
+GLUED_MARKER_RE = re.compile(
+    r"(?:(?<=[^\d\s][?!.»”\"’)])|(?<=[a-zà-ÿ]{3}))(\d{1,2}(?:,\s?\d{1,2})*)(?=[\s,.;:?!)]|$)"
+)
 _LINE_MARKER_RE = re.compile(r"^(\d{1,3})(?:\s*$|\s+(?=[a-zà-ÿ(]))")
 
 
@@ -239,7 +241,7 @@ class RawFootnote:
 
 
 _FOOTNOTE_START_RE = re.compile(r"(\d{1,3})(?:(?P<glued>(?=[A-Za-zÀ-ÿ«“\"‘'(\[]))|\s+(?=\S))")
-_FLAT_FOOTNOTE_RE = r"(?:^|(?<=\s))%d\s+(?=[A-Z«“\"‘'(\[]|https?:|www\.)"
+_FLAT_FOOTNOTE_RE = r"(?:^|(?<=\s))%d(?:\s+|(?=[A-Z«“(]))(?=[A-Z«“\"‘'(\[]|https?:|www\.)"
 
 
 def _is_footnote_start(lines: Sequence[str], i: int, expected: int, markers_seen: set[int]) -> bool:
