@@ -85,6 +85,11 @@ def _with_markers(document, block) -> tuple[str, list[str]]:  # type: ignore[no-
     return text, notes
 
 
+def _shift(text: str, shift: int) -> str:
+    """Renumber footnote placeholders by ``shift``."""
+    return re.sub(r"\x01(\d+)\x02", lambda m: f"\x01{int(m.group(1)) + shift}\x02", text)
+
+
 def load_pairs() -> list[Pair]:
     sys.path.insert(0, str(ROOT))
     from kamergraph.builder.parse import parse_file
@@ -100,7 +105,7 @@ def load_pairs() -> list[Pair]:
             q, q_notes = _with_markers(document, question)
             a, a_notes = _with_markers(document, answer)
             shift = len(q_notes)
-            a = re.sub(r"\x01(\d+)\x02", lambda m: f"\x01{int(m.group(1)) + shift}\x02", a)
+            a = _shift(a, shift)
             q = re.sub(r"(?m)^\s*$\n?", "", q) if "\n\n" not in q else q
             pairs.append(Pair(q, a, q_notes + a_notes))
     return pairs
@@ -189,10 +194,7 @@ def build_spec(rng: random.Random, pairs: list[Pair], layout: str) -> Spec:
         if i + 1 < len(chosen) and rng.random() < 0.12 and layout not in ("seed", "numbered"):
             a, b = chosen[i], chosen[i + 1]
             shift = len(a.notes)
-            b_q = re.sub(
-                r"\x01(\d+)\x02", lambda m: f"\x01{int(m.group(1)) + shift}\x02", b.question
-            )
-            b_a = re.sub(r"\x01(\d+)\x02", lambda m: f"\x01{int(m.group(1)) + shift}\x02", b.answer)
+            b_q, b_a = _shift(b.question, shift), _shift(b.answer, shift)
             blocks.append(
                 ((q, q + 1), f"{a.question}\n{b_q}", f"{a.answer}\n\n{b_a}", a.notes + b.notes)
             )
