@@ -94,11 +94,9 @@ def parse_accept(accept: str | None) -> list[tuple[str, float]]:
 def _matches(media_range: str, fmt: Format) -> bool:
     if media_range == "*/*":
         return True
-    types = (fmt.media_type, *fmt.aliases)
-    if media_range.endswith("/*"):
-        prefix = media_range[:-1]
-        return any(t.startswith(prefix) for t in types)
-    return media_range in types
+    if media_range.endswith("/*"):  # wildcards match the primary media type only
+        return fmt.media_type.startswith(media_range[:-1])
+    return media_range == fmt.media_type or media_range in fmt.aliases
 
 
 def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:

@@ -18,10 +18,10 @@ from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
-from kamergraph import paths
 from kamergraph.errors import NotFound, QueryError, ServiceUnavailable
 from kamergraph.server import formats
 from kamergraph.server.executor import Answer, Job
+from kamergraph.server.results import prefixes
 
 HERE = Path(__file__).resolve().parent
 PAGE_QUERIES = HERE / "queries"
@@ -70,7 +70,10 @@ def page_query(
     accept: str | None = None,
     format_param: str | None = None,
 ) -> Answer:
-    """Run the page query ``server/queries/NAME.rq`` with IRIs bound to its variables."""
+    """Run the page query ``server/queries/NAME.rq`` with IRIs bound to its variables.
+
+    Page queries carry their own LIMIT; the row limit of ``/sparql`` does not apply.
+    """
     from kamergraph.server.app import state
 
     config = state().config
@@ -81,7 +84,6 @@ def page_query(
         union_default_graph=config.union_default_graph,
         accept=accept,
         format_param=format_param,
-        max_rows=config.max_rows,
     )
     return state().pool.run(job)
 
@@ -327,21 +329,6 @@ def _sentence_around(text: str, begin: int, end: int) -> tuple[str, str, str]:
             stop = boundary.start()
             break
     return (text[start:begin], text[begin:end], text[end:stop])
-
-
-@cache
-def prefixes() -> dict[str, str]:
-    """Prefix → namespace, read from the ontology's own @prefix lines (plus kgt:)."""
-    names: dict[str, str] = {}
-    pattern = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>")
-    try:
-        text = paths.ONTOLOGY_FILE.read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    for prefix, namespace in pattern.findall(text):
-        names[prefix] = namespace
-    names.setdefault("kgt", "https://w3id.org/kamergraph/thesaurus/")
-    return names
 
 
 def compact(iri: str, names: dict[str, str]) -> str:

@@ -8,11 +8,14 @@ by pyoxigraph's own serialisers. Pure functions: terms in, bytes out.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kamergraph import paths
 from kamergraph.server import formats as F
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -153,4 +156,19 @@ def graph(triples: Iterable[ox.Triple], fmt: F.Format) -> bytes:
         )
     else:
         items = triples
-    return ox.serialize(items, format=rdf_format) or b""
+    return ox.serialize(items, format=rdf_format, prefixes=prefixes()) or b""
+
+
+@cache
+def prefixes() -> dict[str, str]:
+    """Prefix → namespace, read from the ontology's own @prefix lines (plus kgt:)."""
+    names: dict[str, str] = {}
+    pattern = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>")
+    try:
+        text = paths.ONTOLOGY_FILE.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    for prefix, namespace in pattern.findall(text):
+        names[prefix] = namespace
+    names.setdefault("kgt", "https://w3id.org/kamergraph/thesaurus/")
+    return names
