@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,6 +74,7 @@ class LiveServer:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+    handle: Any = None
 
     @property
     def sparql(self) -> str:
@@ -97,14 +99,15 @@ def start_server(args: list[str], cache: Path, log: Path, wait: float = 120) -> 
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            handle.close()
             raise RuntimeError(f"kamergraph serve exited: {log.read_text()}")
         try:
             with urllib.request.urlopen(url + "/health", timeout=2) as response:
                 if response.status == 200:
-                    return LiveServer(url, process, log)
+                    return LiveServer(url, process, log, handle)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    stop_server(LiveServer(url, process, log))
+    stop_server(LiveServer(url, process, log, handle))
     raise RuntimeError(f"kamergraph serve did not answer in {wait} s: {log.read_text()}")
 
 
@@ -116,6 +119,8 @@ def stop_server(server: LiveServer) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait(10)
+    if server.handle is not None:
+        server.handle.close()
 
 
 @pytest.fixture()
