@@ -155,11 +155,13 @@ class Gazetteer:
         thesaurus: Thesaurus | None = None,
         parent: Gazetteer | None = None,
     ) -> None:
-        self.thesaurus = thesaurus if thesaurus is not None else (parent and parent.thesaurus)
+        if thesaurus is None and parent is not None:
+            thesaurus = parent.thesaurus
+        self.thesaurus: Thesaurus | None = thesaurus
         self.parent = parent
         grouped: dict[
             tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[str, ...]], set[Entry]
-        ] = defaultdict(set)  # noqa: E501
+        ] = defaultdict(set)
         for entry in entries:
             for variant in _variants(entry.label):
                 _, exacts, lowers, gaps = _tokenise(variant)
