@@ -237,8 +237,9 @@ def _long_form(short: str, window: str) -> int | None:
 
 
 def _head_class(name: str, pats: Patterns) -> str | None:
-    """The class a name's head word tells: the first word before a preposition that ends in
-    a known head word, else any word that does."""
+    """The class a name's head word tells: the first word before any preposition that is or
+    ends in a known head word ("Commissie Deskundigen Meststoffenwet" is a commission,
+    "Nederlandse Zorgautoriteit" an authority), else the first such word after it."""
     words = [w.strip(",.;:()«»").lower() for w in name.split()]
     prepositions = {"van", "voor", "op", "inzake", "tot", "in", "aan", "over", "of"}
     head_part: list[str] = []
@@ -247,7 +248,7 @@ def _head_class(name: str, pats: Patterns) -> str | None:
             break
         head_part.append(word)
     for part in (head_part, words):
-        for word in reversed(part):
+        for word in part:
             cls = _word_class(word, pats)
             if cls is not None:
                 return cls
@@ -287,10 +288,11 @@ def _pattern_entities(
                 name = text[start:end]
                 if sum(1 for w in name.split() if w[:1].isupper()) < 2:
                     continue
-            name = _trim(name, pats)
-            if not name:
+            trimmed = _trim(name, pats)
+            if not trimmed:
                 continue
-            end = start + len(name)  # _trim only shortens the end
+            start += name.find(trimmed)
+            end, name = start + len(trimmed), trimmed
             overlapping = [x for x in matches if x.start < end and start < x.end]
             if any(x.start <= start or x.end >= end for x in overlapping):
                 continue  # a known name, or one that crosses this one's edge
@@ -315,7 +317,10 @@ def _head_known(name: str, inner: Sequence[Match], pats: Patterns) -> bool:
 
 
 def _trim(name: str, pats: Patterns) -> str:
-    """Strip connectors and punctuation from the end of a name."""
+    """Strip connectors and punctuation from the end of a name, articles from its start."""
+    first = re.match(r"(\S+)\s+", name)
+    if first and first.group(1).lower() in pats.leading_words and len(name.split()) > 1:
+        return _trim(name[first.end() :], pats)
     while True:
         stripped = name.rstrip(" \t\n,;:-")
         words = stripped.split()

@@ -56,6 +56,7 @@ class Patterns:
     abbreviations: frozenset[str]
     stop_words: frozenset[str]
     trailing_connectors: frozenset[str]
+    leading_words: frozenset[str]
     head_classes: Mapping[str, str]
     entities: tuple[EntityPattern, ...]
     contexts: tuple[ContextPattern, ...]
@@ -139,6 +140,7 @@ def load(path: Path = PATTERNS_FILE) -> Patterns:
         ),
         stop_words=frozenset(stop),
         trailing_connectors=frozenset(names.get("trailing_connectors", [])),
+        leading_words=frozenset(w.lower() for w in names.get("leading_words", [])),
         head_classes={k.lower(): _kg(v) for k, v in names.get("head_classes", {}).items()},
         entities=entities,
         contexts=contexts,
