@@ -8,7 +8,15 @@ from collections.abc import Sequence
 import pytest
 from kamergraph.builder import extract, thesaurus
 from kamergraph.builder.gazetteer import Gazetteer
-from kamergraph.builder.model import KIND_AANHANGSEL, Answer, Document, Person, Question, Span
+from kamergraph.builder.model import (
+    KIND_AANHANGSEL,
+    Answer,
+    Document,
+    Extraction,
+    Person,
+    Question,
+    Span,
+)
 from kamergraph.builder.parse import parse_file
 
 from kamergraph import paths
