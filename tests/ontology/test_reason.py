@@ -6,8 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, URIRef
-
 from kamergraph.builder.reason import (
     infer,
     load_schema,
@@ -16,6 +14,7 @@ from kamergraph.builder.reason import (
     schema_files,
 )
 from kamergraph.builder.vocab import ELI, ELI_DL, KG, KGT, SCHEMA, TOOIONT
+from rdflib import RDF, Graph, URIRef
 
 DATA = Path(__file__).parent / "data"
 DOC = "https://w3id.org/kamergraph/id/doc/kst-33009-123/"

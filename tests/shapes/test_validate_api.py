@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 
-from rdflib import Dataset, Graph, URIRef
-
 from kamergraph.builder.validate import Severity, load_shapes, validate
+from rdflib import Dataset, Graph, URIRef
 
 BAD = """
 @prefix kg:  <https://w3id.org/kamergraph/def#> .
