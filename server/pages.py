@@ -139,9 +139,15 @@ def query_page() -> str:
     return render_template(
         "query.html",
         queries=queries,
-        queries_json=json.dumps(queries, ensure_ascii=False),
-        local_bases=json.dumps(_local_bases(config.base, config.thesaurus_base)),
+        queries_json=_script_json(queries),
+        local_bases=_script_json(_local_bases(config.base, config.thesaurus_base)),
+        prefixes_json=_script_json({**prefixes(), "id": config.base}),
     )
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a <script> element (no '</' that could close it)."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
 @pages.get("/yasgui/<path:filename>")

@@ -4,6 +4,7 @@
   "use strict";
   const queries = JSON.parse(document.getElementById("named-queries-data").textContent);
   const localBases = JSON.parse(document.getElementById("local-bases").textContent);
+  const prefixes = JSON.parse(document.getElementById("prefixes").textContent);
   const endpoint = window.location.origin + "/sparql";
 
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
@@ -14,6 +15,8 @@
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }] },
     // the autocompleters that ask prefix.cc and LOV would contact other hosts
     yasqe: { autocompleters: ["variables"] },
+    // results show kgt:…, kg:…, id:… instead of full IRIs
+    yasr: { prefixes: prefixes },
   });
 
   function localPage(iri) {
