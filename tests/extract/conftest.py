@@ -3,14 +3,17 @@ helper that makes a small document from question/answer texts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 
 import pytest
 from kamergraph.builder import extract, thesaurus
 from kamergraph.builder.gazetteer import Gazetteer
 from kamergraph.builder.model import (
     KIND_AANHANGSEL,
+    Amount,
     Answer,
+    DateMention,
     Document,
     Extraction,
     Person,
@@ -60,8 +63,12 @@ def _make_document(
     *,
     identifier: str = "kst-99999-1",
     role: str | None = None,
+    dates: Mapping[str, str] | None = None,
+    amounts: Mapping[str, str] | None = None,
 ) -> Document:
-    """A document whose question i+1 and answer i+1 are the given texts."""
+    """A document whose question i+1 and answer i+1 are the given texts; ``dates`` and
+    ``amounts`` map a surface text to its ISO date or decimal euro value (as the parser
+    would find them)."""
     parts: list[str] = []
     questions: list[Question] = []
     answers: list[Answer] = []
@@ -71,14 +78,34 @@ def _make_document(
             items.append(cls((number,), Span(pos, pos + len(text), text)))
             parts.append(text + "\n\n")
             pos += len(text) + 2
+    text = "".join(parts)
+    found_dates = tuple(
+        DateMention(value, Span(i, i + len(surface), surface))
+        for surface, value in (dates or {}).items()
+        for i in _positions(text, surface)
+    )
+    found_amounts = tuple(
+        Amount(Decimal(value), "EUR", Span(i, i + len(surface), surface))
+        for surface, value in (amounts or {}).items()
+        for i in _positions(text, surface)
+    )
     return Document(
         identifier=identifier,
         identifier_source="user",
         kind=KIND_AANHANGSEL,
-        text="".join(parts),
+        text=text,
+        dates=found_dates,
+        amounts=found_amounts,
         source="<test>",
         questions=tuple(questions),
         answers=tuple(answers),
         addressed_to=(role,) if role else (),
         answered_by=Person("Test", role=role) if role else None,
     )
+
+
+def _positions(text: str, surface: str) -> Iterator[int]:
+    start = text.find(surface)
+    while start >= 0:
+        yield start
+        start = text.find(surface, start + 1)
