@@ -326,7 +326,10 @@ def render(spec: Spec, rng: random.Random) -> str:
     for k, page in enumerate(pages, 1):
         page_notes: list[int] = []
         for line, on_line in page:
-            line = glue + line
+            if glue and line[:1].isdigit():
+                out.append(glue)  # a footer glued to a number would be ambiguous
+            elif glue:
+                line = glue + line
             glue = ""
             out.append(line)
             if layout == "rawpdf":
@@ -335,7 +338,9 @@ def render(spec: Spec, rng: random.Random) -> str:
                 out[-1] = out[-1].rstrip() + ", ".join(str(n) for n in on_line)
             page_notes += on_line
         footer_notes = [
-            f"{n} {notes[n - 1]}" if layout == "markdown" else f"{n}{notes[n - 1]}"
+            f"{n} {notes[n - 1]}"
+            if layout == "markdown" or notes[n - 1][:1].isdigit()
+            else f"{n}{notes[n - 1]}"
             for n in page_notes
         ]
         if layout == "markdown":

@@ -131,8 +131,10 @@ FLAT_LINE = 1000  # a line this long is a flattened stretch of document
 
 _NUMS = r"\d{1,3}(?:(?:,| en| t/m| tot en met)\s?\d{1,3})*"
 _FLAT_CUT_RE = re.compile(
-    r"(?:(?<=[.?!»”\")\]\d:] )|(?<=[.?!»”\")\]:]))"
-    r"(?=(?:Vraag|Vragen|Antwoord(?: op vra(?:ag|gen))?) " + _NUMS + r":? (?:[A-Z«“\"‘(]|\d))"
+    r"(?:(?<=[.?!»”\")\]\d:] )|(?<=[.?!»”\")\]:])|(?<=[a-zà-ÿ] ))"
+    r"(?=(?:Vraag|Vragen|Antwoord(?: op vra(?:ag|gen))?) "
+    + _NUMS
+    + r":?(?: (?:[A-Z«“\"‘(]|\d|ah-tk-|h tk )|$))"
     r"|(?=ah-tk-\d{8}-\d+ ISSN)"
     r"|(?<!\d )(?<!\d)(?=ISSN \d{4} ?[-–] ?\d{3}[\dXx])"
     r"|(?=(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, )"
@@ -212,7 +214,7 @@ _MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<
 _SUPERSCRIPT_RE = re.compile(r"\[(e|de|ste|er|ste|me|en)\s?\]")
 BRACKET_MARKER_RE = re.compile(r"\[\s?(\d{1,3}(?:\s+\d{1,3})*)\s*\]")
 GLUED_MARKER_RE = re.compile(
-    r"(?:(?<=[^\d\s][?!.»”\"’)])|(?<=[a-zà-ÿ]{3}))(\d{1,2}(?:,\s?\d{1,2})*)(?=[\s,.;:?!)]|$)"
+    r"(?:(?<=[^\d\s][?!.»”\"’)])|(?<=[a-zà-ÿ]{2}))(\d{1,2}(?:,\s?\d{1,2})*)(?=[\s,.;:?!)]|$)"
 )
 _LINE_MARKER_RE = re.compile(r"^(\d{1,3})(?:\s*$|\s+(?=[a-zà-ÿ(]))")
 
@@ -241,7 +243,9 @@ class RawFootnote:
 
 
 _FOOTNOTE_START_RE = re.compile(r"(\d{1,3})(?:(?P<glued>(?=[A-Za-zÀ-ÿ«“\"‘'(\[]))|\s+(?=\S))")
-_FLAT_FOOTNOTE_RE = r"(?:^|(?<=\s))%d(?:\s+|(?=[A-Z«“(]))(?=[A-Z«“\"‘'(\[]|https?:|www\.)"
+_FLAT_FOOTNOTE_RE = re.compile(
+    r"(?:^|(?<=\s))(\d{1,3})(?:\s+(?=\d)|\s+|(?=[A-Z«“(]))(?=[A-Z«“\"‘'(\[\d]|https?:|www\.)"
+)
 
 
 def _is_footnote_start(lines: Sequence[str], i: int, expected: int, markers_seen: set[int]) -> bool:
@@ -284,31 +288,40 @@ def _footnote_block(
 
 
 def _flat_footnote_block(
-    page: list[str], expected: int, wanted: list[int]
+    page: list[str], expected: int, markers_seen: set[int]
 ) -> tuple[list[str], list[RawFootnote]]:
-    """Footnotes at the foot of a flattened page: "… wordt 1 Financieel Dagblad, … 2 De …"."""
-    if not page or not wanted:
+    """Footnotes at the foot of a flattened page: "… wordt 1 Financieel Dagblad, … 2 De …".
+
+    The block is a chain of footnote numbers counting up from ``expected`` and running to the
+    end of the page; a chain of one needs a marker seen for it."""
+    if not page:
         return page, []
     text = page[-1]
-    end = len(text)
-    starts: list[tuple[int, int, int]] = []  # (number, start of number, start of text)
-    for number in reversed(wanted):
-        found = None
-        for m in re.finditer(_FLAT_FOOTNOTE_RE % number, text[:end]):
-            found = m
-        if not found:
-            break
-        starts.append((number, found.start(), found.end()))
-        end = found.start()
-    if not starts or starts[-1][0] != expected:
-        return page, []
-    starts.reverse()
-    notes = []
-    for k, (number, _, text_start) in enumerate(starts):
-        text_end = starts[k + 1][1] if k + 1 < len(starts) else len(text)
-        notes.append(RawFootnote(number, [text[text_start:text_end].strip()]))
-    body = text[: starts[0][1]].rstrip()
-    return [*page[:-1], *([body] if body else [])], notes
+    starts = [(int(m.group(1)), m.start(), m.end()) for m in _FLAT_FOOTNOTE_RE.finditer(text)]
+    for last in reversed(range(len(starts))):
+        number = starts[last][0]
+        if number < expected or number > expected + 30:
+            continue
+        chain = [starts[last]]
+        want = number - 1
+        for j in reversed(range(last)):
+            if want < expected:
+                break
+            if starts[j][0] == want:
+                chain.append(starts[j])
+                want -= 1
+        if want != expected - 1:
+            continue
+        if len(chain) == 1 and expected not in markers_seen:
+            return page, []
+        chain.reverse()
+        notes = []
+        for k, (n, _, text_start) in enumerate(chain):
+            text_end = chain[k + 1][1] if k + 1 < len(chain) else len(text)
+            notes.append(RawFootnote(n, [text[text_start:text_end].strip()]))
+        body = text[: chain[0][1]].rstrip()
+        return [*page[:-1], *([body] if body else [])], notes
+    return page, []
 
 
 # --- 7. the vocabulary and Dutch rejoin rules ---------------------------------------------------
@@ -557,10 +570,7 @@ def normalize(text: str, *, numbered_layout: bool = False) -> Normalized:
                 continue
             markers_seen.update(_marker_candidates(line, flat))
         if flats and flats[-1]:
-            wanted = []
-            while expected + len(wanted) in markers_seen:
-                wanted.append(expected + len(wanted))
-            body, notes = _flat_footnote_block(lines, expected, wanted)
+            body, notes = _flat_footnote_block(lines, expected, markers_seen)
         else:
             body, notes = _footnote_block(lines, expected, markers_seen)
         footnotes.extend(notes)
