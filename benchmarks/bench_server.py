@@ -1,0 +1,360 @@
+"""Benchmark the SPARQL endpoint against ``oxigraph serve`` (and rdflib-endpoint on the seed).
+
+For each graph (the seed's graph, and a graph of at least a million triples made by
+replicating the seed document's triples under renamed IRIs), each server, each named query
+of ``queries/*.rq`` and each concurrency, a small load generator (threads with keep-alive
+HTTP connections) sends the query for ``--duration`` seconds and records every latency.
+It prints median and p99 latency, requests per second, and the ratio of ours to Oxigraph's
+for each, and writes everything as JSON (``--json``).
+
+    .venv/bin/python benchmarks/bench_server.py --duration 20          # the full run
+    .venv/bin/python benchmarks/bench_server.py --duration 2 --concurrency 1 8
+
+Servers run on 127.0.0.1 on free ports and are stopped at the end. The load generator runs on
+the same (2-core) machine, so it competes with the server for CPU: absolute numbers are
+lower than a separate client would measure; the ratios compare like with like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+QUERIES = ROOT / "queries"
+SEED_ID = "kst-33009-123"
+PARAM_VALUES = {"region": '"Noord-Brabant"'}  # bound with a trailing VALUES clause
+
+
+@dataclass
+class Server:
+    name: str
+    url: str  # the SPARQL endpoint
+    process: subprocess.Popen[bytes]
+    log: Path
+    handle: object = None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+
+
+@dataclass
+class Run:
+    graph: str
+    server: str
+    query: str
+    concurrency: int
+    requests: int = 0
+    errors: int = 0
+    rows: int | None = None
+    latencies: list[float] = field(default_factory=list, repr=False)
+    seconds: float = 0.0
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else math.nan
+
+    @property
+    def p99_ms(self) -> float:
+        if not self.latencies:
+            return math.nan
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "graph": self.graph,
+            "server": self.server,
+            "query": self.query,
+            "concurrency": self.concurrency,
+            "requests": self.requests,
+            "errors": self.errors,
+            "rows": self.rows,
+            "median_ms": round(self.median_ms, 3),
+            "p99_ms": round(self.p99_ms, 3),
+            "rps": round(self.rps, 1),
+        }
+
+
+# -- graphs ----------------------------------------------------------------------------------
+
+
+def seed_graph(workdir: Path) -> Path:
+    out = workdir / "seed.nq"
+    if not out.exists():
+        subprocess.run(
+            [str(BIN / "kamergraph"), "build", str(ROOT / "examples/documents/000_b403e5ce692c490c.txt"),
+             "--id", SEED_ID, "-o", str(out), "-q"],
+            check=True,
+        )
+    return out
+
+
+def large_graph(seed: Path, workdir: Path, target: int) -> tuple[Path, int]:
+    """The seed's graph with its document triples replicated under renamed IRIs."""
+    lines = seed.read_text(encoding="utf-8").splitlines(keepends=True)
+    document = [line for line in lines if SEED_ID in line]
+    shared = len(lines) - len(document)
+    copies = max(1, math.ceil((target - shared) / len(document)))
+    out = workdir / f"large-{copies}.nq"
+    if not out.exists():
+        with out.open("w", encoding="utf-8") as handle:
+            handle.writelines(line for line in lines if SEED_ID not in line)
+            for i in range(copies):
+                renamed = f"{SEED_ID}-r{i}" if i else SEED_ID
+                handle.writelines(line.replace(SEED_ID, renamed) for line in document)
+    return out, shared + copies * len(document)
+
+
+# -- servers ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(name: str, command: list[str], url: str, log: Path, env: dict[str, str] | None = None) -> Server:
+    handle = log.open("wb")
+    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
+                               start_new_session=True, env={**os.environ, **(env or {})})
+    server = Server(name, url, process, log, handle)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            status, _ = request(url, "ASK {}", timeout=5)
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    server.stop()
+    raise SystemExit(f"{name} did not start: {log}")
+
+
+def start_ours(graph: Path, workdir: Path, workers: int) -> Server:
+    port = free_port()
+    command = [str(BIN / "kamergraph"), "serve", str(graph), "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--max-rows", "0",
+               "--store", str(workdir / "stores")]
+    return start("kamergraph", command, f"http://127.0.0.1:{port}/sparql", workdir / f"kamergraph-{port}.log")
+
+
+def start_oxigraph(graph: Path, workdir: Path) -> Server:
+    location = workdir / f"oxigraph-{graph.stem}"
+    if not location.exists():
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(graph)],
+                       check=True, capture_output=True)
+    port = free_port()
+    command = [str(BIN / "oxigraph"), "serve", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    return start("oxigraph", command, f"http://127.0.0.1:{port}/query", workdir / f"oxigraph-{port}.log")
+
+
+def start_rdflib_endpoint(graph: Path, workdir: Path) -> Server:
+    port = free_port()
+    command = [str(BIN / "rdflib-endpoint"), "serve", str(graph), "--host", "127.0.0.1", "--port", str(port)]
+    return start("rdflib-endpoint", command, f"http://127.0.0.1:{port}/", workdir / f"rdflib-{port}.log")
+
+
+# -- load ------------------------------------------------------------------------------------
+
+
+def named_queries(selected: list[str] | None) -> dict[str, str]:
+    queries = {}
+    for path in sorted(QUERIES.glob("*.rq")):
+        if selected and path.stem not in selected:
+            continue
+        text = path.read_text(encoding="utf-8")
+        params = re.findall(r"^#\s*param:\s*(\w+)", text, flags=re.MULTILINE)
+        for param in params:
+            value = PARAM_VALUES.get(param, '""')
+            text += f"\nVALUES ?{param} {{ {value} }}\n"
+        queries[path.stem] = text
+    return queries
+
+
+def request(url: str, query: str, timeout: float = 120, connection: http.client.HTTPConnection | None = None):  # type: ignore[no-untyped-def]
+    parts = urllib.parse.urlsplit(url)
+    own = connection is None
+    conn = connection or http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    body = urllib.parse.urlencode({"query": query})
+    conn.request("POST", parts.path or "/", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json",
+    })
+    response = conn.getresponse()
+    data = response.read()
+    if own:
+        conn.close()
+    return response.status, data
+
+
+def count_rows(data: bytes) -> int | None:
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return None
+    if "boolean" in document:
+        return 1
+    return len(document.get("results", {}).get("bindings", []))
+
+
+def load(server: Server, query: str, concurrency: int, duration: float, run: Run) -> None:
+    stop = time.monotonic() + duration
+    lock = threading.Lock()
+    parts = urllib.parse.urlsplit(server.url)
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+        latencies: list[float] = []
+        errors = 0
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            try:
+                status, _ = request(server.url, query, connection=conn)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+                errors += 1
+                continue
+            latencies.append(time.perf_counter() - t0)
+            if status != 200:
+                errors += 1
+        conn.close()
+        with lock:
+            run.latencies.extend(latencies)
+            run.errors += errors
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.monotonic() - started
+    run.requests = len(run.latencies)
+
+
+def bench_graph(label: str, servers: list[Server], queries: dict[str, str], levels: list[int],
+                duration: float) -> list[Run]:
+    runs = []
+    for name, query in queries.items():
+        for server in servers:
+            status, data = request(server.url, query)
+            rows = count_rows(data) if status == 200 else None
+            for concurrency in levels:
+                run = Run(label, server.name, name, concurrency, rows=rows)
+                load(server, query, concurrency, duration, run)
+                runs.append(run)
+                print(f"{label:5} {server.name:16} {name:32} c={concurrency:<3} rows={rows!s:>5} "
+                      f"median={run.median_ms:8.2f} ms p99={run.p99_ms:8.2f} ms "
+                      f"{run.rps:8.1f} req/s errors={run.errors}", flush=True)
+    return runs
+
+
+def ratios(runs: list[Run]) -> list[dict[str, object]]:
+    index = {(r.graph, r.server, r.query, r.concurrency): r for r in runs}
+    out = []
+    for r in runs:
+        if r.server != "kamergraph":
+            continue
+        for other in ("oxigraph", "rdflib-endpoint"):
+            o = index.get((r.graph, other, r.query, r.concurrency))
+            if o is None:
+                continue
+            out.append({
+                "graph": r.graph, "query": r.query, "concurrency": r.concurrency, "versus": other,
+                "median_ratio": round(r.median_ms / o.median_ms, 2) if o.median_ms else None,
+                "p99_ratio": round(r.p99_ms / o.p99_ms, 2) if o.p99_ms else None,
+                "throughput_ratio": round(r.rps / o.rps, 2) if o.rps else None,
+            })
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per measurement (20)")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--large-triples", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2, help="our query worker processes")
+    parser.add_argument("--queries", nargs="*", help="named queries to run (default all)")
+    parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--workdir", type=Path, help="keep graphs and stores here between runs")
+    parser.add_argument("--json", type=Path, help="write all figures here")
+    args = parser.parse_args(argv)
+    if shutil.which("oxigraph", path=str(BIN)) is None:
+        raise SystemExit("oxigraph is not installed: pip install -e '.[bench]'")
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kamergraph-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    queries = named_queries(args.queries)
+    seed = seed_graph(workdir)
+    graphs = [("seed", seed, sum(1 for _ in seed.open(encoding="utf-8")))]
+    if not args.skip_large:
+        large, triples = large_graph(seed, workdir, args.large_triples)
+        graphs.append(("large", large, triples))
+
+    runs: list[Run] = []
+    for label, graph, triples in graphs:
+        print(f"# graph {label}: {triples:,} quads ({graph})", flush=True)
+        servers: list[Server] = []
+        try:
+            t0 = time.monotonic()
+            servers.append(start_ours(graph, workdir, args.workers))
+            print(f"# kamergraph ready in {time.monotonic() - t0:.1f} s", flush=True)
+            t0 = time.monotonic()
+            servers.append(start_oxigraph(graph, workdir))
+            print(f"# oxigraph ready in {time.monotonic() - t0:.1f} s", flush=True)
+            if label == "seed" and not args.skip_rdflib:
+                t0 = time.monotonic()
+                servers.append(start_rdflib_endpoint(graph, workdir))
+                print(f"# rdflib-endpoint ready in {time.monotonic() - t0:.1f} s", flush=True)
+            runs.extend(bench_graph(label, servers, queries, args.concurrency, args.duration))
+        finally:
+            for server in servers:
+                server.stop()
+
+    table = ratios(runs)
+    print("\n# ratios (kamergraph / other; latency below 1 and throughput above 1 favour kamergraph)")
+    for row in table:
+        print(f"{row['graph']:5} {row['versus']:16} {row['query']:32} c={row['concurrency']:<3} "
+              f"median x{row['median_ratio']}  p99 x{row['p99_ratio']}  throughput x{row['throughput_ratio']}")
+    if args.json:
+        args.json.write_text(json.dumps({"runs": [r.summary() for r in runs], "ratios": table}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
