@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from kamergraph.builder import validate
+from kamergraph.builder import reason, validate
 from kamergraph.builder.vocab import KG, KGT
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS
@@ -599,3 +599,26 @@ def test_files_conform_to_the_shapes(ours: Graph, ontology: Graph) -> None:
     """The SHACL shapes (identifier patterns, one prefLabel per language …) accept our files."""
     report = validate.validate(ours + ontology)
     assert report.conforms, report
+
+
+@pytest.fixture(scope="module")
+def closure(ours: Graph, ontology: Graph) -> Graph:
+    """The OWL RL closure of the ontology and our files, as the build computes it."""
+    return reason.owlrl_closure(ours + ontology)
+
+
+@pytest.mark.slow
+def test_reasoning_places_eindhoven_in_noord_brabant(closure: Graph) -> None:
+    eindhoven = KGT["gemeente-eindhoven"]
+    for region in ("regio-zuidoost-brabant", "provincie-noord-brabant", "nederland"):
+        assert (eindhoven, KG.locatedIn, KGT[region]) in closure, region
+    assert (KGT["brainportregio"], KG.locatedIn, KGT["provincie-noord-brabant"]) in closure
+    assert (KGT["bonaire"], KG.locatedIn, KGT["europese-unie"]) not in closure
+
+
+@pytest.mark.slow
+def test_reasoning_keeps_the_thesaurus_consistent(closure: Graph) -> None:
+    assert not set(closure.subjects(RDF.type, OWL.Nothing))
+    # an organisation must not become a region through the range of kg:locatedIn
+    assert (KGT["europol"], RDF.type, KG.Region) not in closure
+    assert (KGT["ministerie-ezk"], RDF.type, KG.Region) not in closure
