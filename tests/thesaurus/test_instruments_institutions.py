@@ -12,7 +12,7 @@ from collections import defaultdict
 import pytest
 from kamergraph.builder.vocab import KG, KGT
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDFS
 
 from kamergraph import paths
 
@@ -232,3 +232,65 @@ def test_ipcei_parts_are_narrower_than_ipcei(merged: Graph) -> None:
 def test_only_verified_identifiers(merged: Graph) -> None:
     found = {(s, p, o) for p in IDENTIFIER_PROPERTIES for s, o in merged.subject_objects(p)}
     assert found == VERIFIED_IDENTIFIERS
+
+
+@pytest.fixture(scope="module")
+def whole_thesaurus() -> Graph:
+    graph = Graph()
+    for path in sorted(paths.THESAURUS_DIR.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _subclasses_of(ontology: Graph, cls: URIRef) -> set[URIRef]:
+    found = {cls}
+    frontier = [cls]
+    while frontier:
+        current = frontier.pop()
+        for sub in ontology.subjects(RDFS.subClassOf, current):
+            if isinstance(sub, URIRef) and sub not in found:
+                found.add(sub)
+                frontier.append(sub)
+    return found
+
+
+# What the object of each curated relation must be (range as the ontology states or implies).
+RELATION_RANGES = {
+    KG.locatedIn: KG.Region,
+    KG.administeredBy: KG.Organisation,
+    KG.spunOffFrom: KG.Organisation,
+    KG.fundsOrSupports: None,
+    KG.participatesIn: None,
+    SKOS.broader: None,
+    SKOS.related: None,
+}
+
+
+def test_references_resolve_to_concepts_of_the_right_kind(
+    merged: Graph, whole_thesaurus: Graph, ontology: Graph
+) -> None:
+    """Every concept our files point at exists somewhere in the thesaurus, with a fitting class."""
+    problems = []
+    for prop, wanted in RELATION_RANGES.items():
+        allowed = _subclasses_of(ontology, wanted) if wanted is not None else None
+        for subject, target in merged.subject_objects(prop):
+            if (target, RDF.type, SKOS.Concept) not in whole_thesaurus:
+                problems.append(f"{subject} {prop} {target}: no such concept")
+            elif (
+                allowed is not None and not set(whole_thesaurus.objects(target, RDF.type)) & allowed
+            ):
+                problems.append(f"{subject} {prop} {target}: not a {wanted}")
+    assert not problems, "\n".join(problems)
+
+
+def test_our_labels_do_not_name_concepts_of_other_files(
+    merged: Graph, whole_thesaurus: Graph
+) -> None:
+    ours = set(_concepts(merged))
+    index = _label_index(whole_thesaurus)
+    clashes = {
+        label: sorted(concepts)
+        for label, concepts in index.items()
+        if len(concepts) > 1 and concepts & ours
+    }
+    assert not clashes, clashes
