@@ -110,8 +110,16 @@ def seed_graph(workdir: Path) -> Path:
     out = workdir / "seed.nq"
     if not out.exists():
         subprocess.run(
-            [str(BIN / "kamergraph"), "build", str(ROOT / "examples/documents/000_b403e5ce692c490c.txt"),
-             "--id", SEED_ID, "-o", str(out), "-q"],
+            [
+                str(BIN / "kamergraph"),
+                "build",
+                str(ROOT / "examples/documents/000_b403e5ce692c490c.txt"),
+                "--id",
+                SEED_ID,
+                "-o",
+                str(out),
+                "-q",
+            ],
             check=True,
         )
     return out
@@ -142,10 +150,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(name: str, command: list[str], url: str, log: Path, env: dict[str, str] | None = None) -> Server:
+def start(
+    name: str, command: list[str], url: str, log: Path, env: dict[str, str] | None = None
+) -> Server:
     handle = log.open("wb")
-    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
-                               start_new_session=True, env={**os.environ, **(env or {})})
+    process = subprocess.Popen(
+        command,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
     server = Server(name, url, process, log, handle)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -164,27 +179,63 @@ def start(name: str, command: list[str], url: str, log: Path, env: dict[str, str
 
 def start_ours(graph: Path, workdir: Path, workers: int) -> Server:
     port = free_port()
-    command = [str(BIN / "kamergraph"), "serve", str(graph), "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--max-rows", "0",
-               "--store", str(workdir / "stores")]
-    return start("kamergraph", command, f"http://127.0.0.1:{port}/sparql", workdir / f"kamergraph-{port}.log")
+    command = [
+        str(BIN / "kamergraph"),
+        "serve",
+        str(graph),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--max-rows",
+        "0",
+        "--store",
+        str(workdir / "stores"),
+    ]
+    return start(
+        "kamergraph", command, f"http://127.0.0.1:{port}/sparql", workdir / f"kamergraph-{port}.log"
+    )
 
 
 def start_oxigraph(graph: Path, workdir: Path) -> Server:
     location = workdir / f"oxigraph-{graph.stem}"
     if not location.exists():
-        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(graph)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(graph)],
+            check=True,
+            capture_output=True,
+        )
     port = free_port()
-    command = [str(BIN / "oxigraph"), "serve", "--location", str(location),
-               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    return start("oxigraph", command, f"http://127.0.0.1:{port}/query", workdir / f"oxigraph-{port}.log")
+    command = [
+        str(BIN / "oxigraph"),
+        "serve",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    return start(
+        "oxigraph", command, f"http://127.0.0.1:{port}/query", workdir / f"oxigraph-{port}.log"
+    )
 
 
 def start_rdflib_endpoint(graph: Path, workdir: Path) -> Server:
     port = free_port()
-    command = [str(BIN / "rdflib-endpoint"), "serve", str(graph), "--host", "127.0.0.1", "--port", str(port)]
-    return start("rdflib-endpoint", command, f"http://127.0.0.1:{port}/", workdir / f"rdflib-{port}.log")
+    command = [
+        str(BIN / "rdflib-endpoint"),
+        "serve",
+        str(graph),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    return start(
+        "rdflib-endpoint", command, f"http://127.0.0.1:{port}/", workdir / f"rdflib-{port}.log"
+    )
 
 
 # -- load ------------------------------------------------------------------------------------
@@ -204,15 +255,22 @@ def named_queries(selected: list[str] | None) -> dict[str, str]:
     return queries
 
 
-def request(url: str, query: str, timeout: float = 120, connection: http.client.HTTPConnection | None = None):  # type: ignore[no-untyped-def]
+def request(
+    url: str, query: str, timeout: float = 120, connection: http.client.HTTPConnection | None = None
+):  # type: ignore[no-untyped-def]
     parts = urllib.parse.urlsplit(url)
     own = connection is None
     conn = connection or http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     body = urllib.parse.urlencode({"query": query})
-    conn.request("POST", parts.path or "/", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Accept": "application/sparql-results+json",
-    })
+    conn.request(
+        "POST",
+        parts.path or "/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json",
+        },
+    )
     response = conn.getresponse()
     data = response.read()
     if own:
@@ -266,8 +324,9 @@ def load(server: Server, query: str, concurrency: int, duration: float, run: Run
     run.requests = len(run.latencies)
 
 
-def bench_graph(label: str, servers: list[Server], queries: dict[str, str], levels: list[int],
-                duration: float) -> list[Run]:
+def bench_graph(
+    label: str, servers: list[Server], queries: dict[str, str], levels: list[int], duration: float
+) -> list[Run]:
     runs = []
     for name, query in queries.items():
         for server in servers:
@@ -277,9 +336,12 @@ def bench_graph(label: str, servers: list[Server], queries: dict[str, str], leve
                 run = Run(label, server.name, name, concurrency, rows=rows)
                 load(server, query, concurrency, duration, run)
                 runs.append(run)
-                print(f"{label:5} {server.name:16} {name:32} c={concurrency:<3} rows={rows!s:>5} "
-                      f"median={run.median_ms:8.2f} ms p99={run.p99_ms:8.2f} ms "
-                      f"{run.rps:8.1f} req/s errors={run.errors}", flush=True)
+                print(
+                    f"{label:5} {server.name:16} {name:32} c={concurrency:<3} rows={rows!s:>5} "
+                    f"median={run.median_ms:8.2f} ms p99={run.p99_ms:8.2f} ms "
+                    f"{run.rps:8.1f} req/s errors={run.errors}",
+                    flush=True,
+                )
     return runs
 
 
@@ -293,17 +355,24 @@ def ratios(runs: list[Run]) -> list[dict[str, object]]:
             o = index.get((r.graph, other, r.query, r.concurrency))
             if o is None:
                 continue
-            out.append({
-                "graph": r.graph, "query": r.query, "concurrency": r.concurrency, "versus": other,
-                "median_ratio": round(r.median_ms / o.median_ms, 2) if o.median_ms else None,
-                "p99_ratio": round(r.p99_ms / o.p99_ms, 2) if o.p99_ms else None,
-                "throughput_ratio": round(r.rps / o.rps, 2) if o.rps else None,
-            })
+            out.append(
+                {
+                    "graph": r.graph,
+                    "query": r.query,
+                    "concurrency": r.concurrency,
+                    "versus": other,
+                    "median_ratio": round(r.median_ms / o.median_ms, 2) if o.median_ms else None,
+                    "p99_ratio": round(r.p99_ms / o.p99_ms, 2) if o.p99_ms else None,
+                    "throughput_ratio": round(r.rps / o.rps, 2) if o.rps else None,
+                }
+            )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per measurement (20)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--large-triples", type=int, default=1_000_000)
@@ -347,12 +416,19 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
 
     table = ratios(runs)
-    print("\n# ratios (kamergraph / other; latency below 1 and throughput above 1 favour kamergraph)")
+    print(
+        "\n# ratios (kamergraph / other; latency below 1 and throughput above 1 favour kamergraph)"
+    )
     for row in table:
-        print(f"{row['graph']:5} {row['versus']:16} {row['query']:32} c={row['concurrency']:<3} "
-              f"median x{row['median_ratio']}  p99 x{row['p99_ratio']}  throughput x{row['throughput_ratio']}")
+        print(
+            f"{row['graph']:5} {row['versus']:16} {row['query']:32} c={row['concurrency']:<3} "
+            f"median x{row['median_ratio']}  p99 x{row['p99_ratio']}  "
+            f"throughput x{row['throughput_ratio']}"
+        )
     if args.json:
-        args.json.write_text(json.dumps({"runs": [r.summary() for r in runs], "ratios": table}, indent=1))
+        args.json.write_text(
+            json.dumps({"runs": [r.summary() for r in runs], "ratios": table}, indent=1)
+        )
     return 0
 
 

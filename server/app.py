@@ -8,11 +8,11 @@ import time
 from typing import Any
 
 from flask import Flask, Response, g, request
+from kamergraph.server.config import ServerConfig
+from kamergraph.server.executor import QueryPool
 from werkzeug.exceptions import HTTPException
 
 from kamergraph.errors import KamergraphError, QueryTimeout, ServiceUnavailable
-from kamergraph.server.config import ServerConfig
-from kamergraph.server.executor import QueryPool
 
 log = logging.getLogger("kamergraph.server")
 
@@ -94,8 +94,10 @@ def create_app(config: ServerConfig, pool: QueryPool | None = None) -> Flask:
 
     @app.after_request
     def finish(response: Response) -> Response:
-        if config.cors and request.method in ("GET", "HEAD", "OPTIONS") or (
-            config.cors and response.headers.get("X-Kamergraph-Read") == "1"
+        if (
+            config.cors
+            and request.method in ("GET", "HEAD", "OPTIONS")
+            or (config.cors and response.headers.get("X-Kamergraph-Read") == "1")
         ):
             response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers.pop("X-Kamergraph-Read", None)
@@ -105,4 +107,3 @@ def create_app(config: ServerConfig, pool: QueryPool | None = None) -> Flask:
         return response
 
     return app
-

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamergraph import paths
 from kamergraph.server.executor import StoreSpec
+
+from kamergraph import paths
 
 DEFAULT_BASE = "https://w3id.org/kamergraph/id/"
 THESAURUS_BASE = "https://w3id.org/kamergraph/thesaurus/"

@@ -226,13 +226,14 @@ class OxigraphEngine:
 
     def __init__(self, spec: StoreSpec) -> None:
         import pyoxigraph as ox
-
         from kamergraph.server import formats, results
 
         self.ox = ox
         self.formats = formats
         self.results = results
-        self.store = ox.Store(str(spec.path)) if spec.writable else ox.Store.read_only(str(spec.path))
+        self.store = (
+            ox.Store(str(spec.path)) if spec.writable else ox.Store.read_only(str(spec.path))
+        )
 
     def run(self, job: Job) -> Answer:
         ox = self.ox
@@ -265,7 +266,9 @@ class OxigraphEngine:
             fmt = formats.choose_format(job.accept, "bindings", job.format_param)
             names = [v.value for v in result.variables]
             width = range(len(names))
-            rows = [[s[i] for i in width] for s in islice(result, None if limit is None else limit + 1)]
+            rows = [
+                [s[i] for i in width] for s in islice(result, None if limit is None else limit + 1)
+            ]
             truncated = limit is not None and len(rows) > limit
             if truncated:
                 del rows[limit:]

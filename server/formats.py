@@ -135,5 +135,7 @@ def choose_format(accept: str | None, kind: ResultKind, format_param: str | None
             best, best_q = fmt, q
     if best is None:
         offered = ", ".join(f.media_type for f in table)
-        raise NotAcceptable(f"none of the accepted types ({accept}) can be produced; offered: {offered}")
+        raise NotAcceptable(
+            f"none of the accepted types ({accept}) can be produced; offered: {offered}"
+        )
     return best

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-
-from kamergraph.errors import UsageError
 from kamergraph.server import formats, results
 from kamergraph.server.executor import Answer, Job
+
+from kamergraph.errors import UsageError
 
 
 def _term(term: Any) -> Any:
@@ -53,17 +53,21 @@ class MemoryEngine:
             self.dataset.update(job.text, base=job.base_iri)
             return Answer(b"", None, kind="update")
         if job.default_graphs is not None or job.named_graphs is not None:
-            raise UsageError("default-graph-uri/named-graph-uri need the on-disk store (no --memory)")
-        bindings = {Variable(name): URIRef(iri) for name, iri in job.bindings}
+            raise UsageError(
+                "default-graph-uri/named-graph-uri need the on-disk store (no --memory)"
+            )
+        bindings = {str(Variable(name)): URIRef(iri) for name, iri in job.bindings}
         result = self.dataset.query(job.text, initBindings=bindings, base=job.base_iri)
         limit = job.max_rows
         if result.type == "ASK":
             fmt = formats.choose_format(job.accept, "boolean", job.format_param)
-            return Answer(results.boolean(bool(result.askAnswer), fmt), fmt.content_type, kind="boolean")
+            return Answer(
+                results.boolean(bool(result.askAnswer), fmt), fmt.content_type, kind="boolean"
+            )
         if result.type == "SELECT":
             fmt = formats.choose_format(job.accept, "bindings", job.format_param)
             names = [str(v) for v in result.vars or []]
-            rows = []
+            rows: list[list[Any]] = []
             for row in result:
                 if limit is not None and len(rows) > limit:
                     break

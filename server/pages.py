@@ -17,11 +17,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
-
-from kamergraph.errors import NotFound, QueryError, ServiceUnavailable
 from kamergraph.server import formats
 from kamergraph.server.executor import Answer, Job
 from kamergraph.server.results import prefixes
+
+from kamergraph.errors import NotFound, QueryError, ServiceUnavailable
 
 HERE = Path(__file__).resolve().parent
 PAGE_QUERIES = HERE / "queries"
@@ -122,7 +122,9 @@ def named_queries(folder: Path) -> list[NamedQuery]:
                 header[match.group(1).lower()].append(match.group(2))
         title = header["title"][0] if header["title"] else path.stem
         found.append(
-            NamedQuery(path.stem, title, " ".join(header["description"]), tuple(header["param"]), text)
+            NamedQuery(
+                path.stem, title, " ".join(header["description"]), tuple(header["param"]), text
+            )
         )
     return found
 
@@ -223,7 +225,9 @@ def entity_page(iri: str) -> Response:
         answer = page_query("entity-describe", {"this": iri}, format_param=fmt.name)
         if not answer.body.strip() or answer.body.strip() in (b"[]", b"{}"):
             raise NotFound(f"nothing is known about <{iri}> in this graph")
-        return Response(answer.body, 200, content_type=answer.content_type, headers={"Vary": "Accept"})
+        return Response(
+            answer.body, 200, content_type=answer.content_type, headers={"Vary": "Accept"}
+        )
     outgoing = page_rows("entity-outgoing", {"this": iri})
     incoming = page_rows("entity-incoming", {"this": iri})
     if not outgoing and not incoming:
@@ -234,7 +238,10 @@ def entity_page(iri: str) -> Response:
 
 
 def _entity_view(
-    iri: str, outgoing: list[dict[str, Any]], incoming: list[dict[str, Any]], mentions: list[dict[str, Any]]
+    iri: str,
+    outgoing: list[dict[str, Any]],
+    incoming: list[dict[str, Any]],
+    mentions: list[dict[str, Any]],
 ) -> dict[str, Any]:
     names = prefixes()
     label = _best_label(outgoing) or compact(iri, names)
@@ -248,16 +255,26 @@ def _entity_view(
         "label": label,
         "types": [_term_view(r["o"], r.get("label"), names) for r in types],
         "identifiers": [
-            {"property": compact(r["p"]["value"], names), "value": r["o"]["value"], "link": _external(r["o"])}
+            {
+                "property": compact(r["p"]["value"], names),
+                "value": r["o"]["value"],
+                "link": _external(r["o"]),
+            }
             for r in identifiers
         ],
         "texts": texts,
         "properties": [
-            {"property": _term_view(r["p"], None, names), "value": _term_view(r["o"], r.get("label"), names)}
+            {
+                "property": _term_view(r["p"], None, names),
+                "value": _term_view(r["o"], r.get("label"), names),
+            }
             for r in properties
         ],
         "incoming": [
-            {"subject": _term_view(r["s"], r.get("label"), names), "property": _term_view(r["p"], None, names)}
+            {
+                "subject": _term_view(r["s"], r.get("label"), names),
+                "property": _term_view(r["p"], None, names),
+            }
             for r in incoming
         ],
         "mentions": [_mention_view(r, names) for r in mentions],
@@ -281,10 +298,17 @@ def _external(term: dict[str, str]) -> str | None:
     return None
 
 
-def _term_view(term: dict[str, str], label: dict[str, str] | None, names: dict[str, str]) -> dict[str, Any]:
+def _term_view(
+    term: dict[str, str], label: dict[str, str] | None, names: dict[str, str]
+) -> dict[str, Any]:
     if term["type"] == "uri":
         text = label["value"] if label else compact(term["value"], names)
-        return {"kind": "iri", "text": text, "href": local_href(term["value"]), "iri": term["value"]}
+        return {
+            "kind": "iri",
+            "text": text,
+            "href": local_href(term["value"]),
+            "iri": term["value"],
+        }
     if term["type"] == "bnode":
         return {"kind": "bnode", "text": "_:" + term["value"]}
     value = term["value"]
@@ -303,7 +327,11 @@ def _mention_view(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
         sentence = row["sentence"]["value"]
         start = sentence.find(row.get("anchor", {}).get("value", "\x00"))
         before, match, after = (
-            (sentence[:start], sentence[start : start + end - begin], sentence[start + end - begin :])
+            (
+                sentence[:start],
+                sentence[start : start + end - begin],
+                sentence[start + end - begin :],
+            )
             if start >= 0
             else (sentence, "", "")
         )
@@ -344,5 +372,5 @@ def compact(iri: str, names: dict[str, str]) -> str:
         if iri.startswith(namespace) and len(namespace) > len(best):
             best, best_prefix = namespace, prefix
     if best and re.fullmatch(r"[\w.\-/]*", iri[len(best) :]):
-        return f"{best_prefix}:{iri[len(best):]}"
+        return f"{best_prefix}:{iri[len(best) :]}"
     return iri

@@ -84,7 +84,9 @@ def parse_operation(
         text = _decode(body)
         if not text.strip():
             raise UsageError(f"the {media} body is empty")
-        return _operation(args, {}, text if media == QUERY else None, text if media == UPDATE else None)
+        return _operation(
+            args, {}, text if media == QUERY else None, text if media == UPDATE else None
+        )
     shown = media or "no media type"
     raise UnsupportedMediaType(
         f"a POST to the SPARQL endpoint must be {FORM}, {QUERY} or {UPDATE}, not {shown}"
@@ -96,7 +98,9 @@ def _operation(args: Params, form: Params, query: str | None, update: str | None
     if query is not None and update is not None:
         raise UsageError("give either 'query' or 'update', not both")
     if query is not None:
-        if _all(args, form, name="using-graph-uri") or _all(args, form, name="using-named-graph-uri"):
+        if _all(args, form, name="using-graph-uri") or _all(
+            args, form, name="using-named-graph-uri"
+        ):
             raise UsageError("using-graph-uri and using-named-graph-uri belong to updates")
         if not query.strip():
             raise UsageError("the 'query' parameter is empty")

@@ -14,9 +14,9 @@ from functools import cache
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+from kamergraph.server import formats as F
 
 from kamergraph import paths
-from kamergraph.server import formats as F
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -58,7 +58,11 @@ def _json_term(term: Term) -> dict[str, object]:
 
 def bindings_json(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     bindings = [
-        {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None}
+        {
+            name: _json_term(term)
+            for name, term in zip(variables, row, strict=True)
+            if term is not None
+        }
         for row in rows
     ]
     document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
@@ -84,9 +88,7 @@ def _xml_term(term: Term) -> str:
     )
 
 
-_XML_HEAD = (
-    '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
-)
+_XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
 
 
 def bindings_xml(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
@@ -149,14 +151,14 @@ def boolean(value: bool, fmt: F.Format) -> bytes:
 
 
 def graph(triples: Iterable[ox.Triple], fmt: F.Format) -> bytes:
+    """An RDF graph (duplicates dropped, order kept) in ``fmt``; quads in the default graph
+    for the dataset formats."""
+    unique = list(dict.fromkeys(triples))
     rdf_format = RDF_FORMATS[fmt.name]
     if rdf_format.supports_datasets:
-        items: Iterable[ox.Triple | ox.Quad] = (
-            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples
-        )
-    else:
-        items = triples
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes()) or b""
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in unique]
+        return ox.serialize(quads, format=rdf_format, prefixes=prefixes()) or b""
+    return ox.serialize(unique, format=rdf_format, prefixes=prefixes()) or b""
 
 
 @cache

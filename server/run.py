@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-
 from kamergraph.server.config import ServerConfig
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, Response, request
-
-from kamergraph.errors import Forbidden
 from kamergraph.server import guard, protocol
 from kamergraph.server.app import state
 from kamergraph.server.executor import Job
 from kamergraph.server.pages import page_query
+
+from kamergraph.errors import Forbidden
 
 sparql = Blueprint("sparql", __name__)
 
@@ -60,7 +60,11 @@ def _query(operation: protocol.Operation) -> Response:
         max_rows=config.max_rows,
     )
     answer = state().pool.run(job)
-    headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"} if config.cors else {"Vary": "Accept"}
+    headers = (
+        {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
+        if config.cors
+        else {"Vary": "Accept"}
+    )
     if answer.truncated:
         headers["Kamergraph-Truncated"] = f"max-rows={config.max_rows}"
     return Response(answer.body, 200, headers=headers, content_type=answer.content_type)
@@ -69,14 +73,18 @@ def _query(operation: protocol.Operation) -> Response:
 def _update(operation: protocol.Operation) -> Response:
     config = state().config
     if not config.enable_update:
-        raise Forbidden("this endpoint is read-only (start it with --enable-update to allow updates)")
+        raise Forbidden(
+            "this endpoint is read-only (start it with --enable-update to allow updates)"
+        )
     if config.update_token is not None:
         sent = request.headers.get("Authorization", "")
         expected = f"Bearer {config.update_token}"
         if not hmac.compare_digest(sent.encode(), expected.encode()):
             raise Forbidden("updates need the update token: 'Authorization: Bearer TOKEN'")
     guard.check_update(operation.text)
-    text = guard.apply_using(operation.text, list(operation.default_graphs), list(operation.named_graphs))
+    text = guard.apply_using(
+        operation.text, list(operation.default_graphs), list(operation.named_graphs)
+    )
     state().pool.run(Job("update", text, base_iri=request.base_url))
     return Response(status=204)
 
@@ -91,7 +99,9 @@ def _description(operation: protocol.Operation) -> Response:
         "datasetGraph": config.base + "graph/dataset",
     }
     if config.enable_update:
-        bindings["updateLanguage"] = "http://www.w3.org/ns/sparql-service-description#SPARQL11Update"
+        bindings["updateLanguage"] = (
+            "http://www.w3.org/ns/sparql-service-description#SPARQL11Update"
+        )
     answer = page_query(
         "service-description",
         bindings,

@@ -34,7 +34,9 @@ def graph_digest(graph_file: Path) -> str:
             while chunk := handle.read(HASH_CHUNK):
                 digest.update(chunk)
     except OSError as error:
-        raise InputError(f"cannot read the graph: {error.strerror}", source=str(graph_file)) from error
+        raise InputError(
+            f"cannot read the graph: {error.strerror}", source=str(graph_file)
+        ) from error
     return digest.hexdigest()[:24]
 
 

@@ -17,41 +17,81 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a built graph (.trig, .nq, .ttl, ...) or documents to build first "
         "(default: the bundled sample)",
     )
-    parser.add_argument("--id", dest="identifier", metavar="ID",
-                        help="identifier of the one document given (as for build)")
+    parser.add_argument(
+        "--id",
+        dest="identifier",
+        metavar="ID",
+        help="identifier of the one document given (as for build)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--store", type=Path, metavar="DIR",
-                        help="where on-disk stores are kept (default ~/.cache/kamergraph/stores); "
-                        "with --enable-update, the store itself")
-    parser.add_argument("--memory", action="store_true",
-                        help="hold the graph in rdflib's in-memory store (tiny graphs only)")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="where on-disk stores are kept (default ~/.cache/kamergraph/stores); "
+        "with --enable-update, the store itself",
+    )
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="hold the graph in rdflib's in-memory store (tiny graphs only)",
+    )
     parser.add_argument("--base", metavar="IRI", help="base IRI of instance data (entity pages)")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="query time limit; a longer query is stopped with 503 (default 30)")
-    parser.add_argument("--max-rows", type=int, default=10_000, metavar="N",
-                        help="solutions or triples per answer, more are cut off (default 10000; "
-                        "0 for no limit)")
-    parser.add_argument("--max-request-bytes", type=int, default=1 << 20, metavar="N",
-                        help="largest request body accepted (default 1 MiB)")
-    parser.add_argument("--enable-update", action="store_true",
-                        help="accept SPARQL Update (needs --update-token unless bound to loopback)")
-    parser.add_argument("--update-token", metavar="TOKEN",
-                        help="updates must send 'Authorization: Bearer TOKEN'")
-    parser.add_argument("--allow-service", action="append", default=[], metavar="URL",
-                        help="a SERVICE endpoint queries may call (repeatable; default none)")
-    parser.add_argument("--workers", type=int, default=2, metavar="N",
-                        help="query worker processes (default 2)")
-    parser.add_argument("--no-union-default-graph", action="store_true",
-                        help="the default graph is the store's default graph, not the union")
-    parser.add_argument("--get", metavar="PATH",
-                        help="answer one GET request for PATH in-process, print it and exit")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="query time limit; a longer query is stopped with 503 (default 30)",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="solutions or triples per answer, more are cut off (default 10000; 0 for no limit)",
+    )
+    parser.add_argument(
+        "--max-request-bytes",
+        type=int,
+        default=1 << 20,
+        metavar="N",
+        help="largest request body accepted (default 1 MiB)",
+    )
+    parser.add_argument(
+        "--enable-update",
+        action="store_true",
+        help="accept SPARQL Update (needs --update-token unless bound to loopback)",
+    )
+    parser.add_argument(
+        "--update-token", metavar="TOKEN", help="updates must send 'Authorization: Bearer TOKEN'"
+    )
+    parser.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a SERVICE endpoint queries may call (repeatable; default none)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, metavar="N", help="query worker processes (default 2)"
+    )
+    parser.add_argument(
+        "--no-union-default-graph",
+        action="store_true",
+        help="the default graph is the store's default graph, not the union",
+    )
+    parser.add_argument(
+        "--get",
+        metavar="PATH",
+        help="answer one GET request for PATH in-process, print it and exit",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from kamergraph.errors import UsageError
     from kamergraph.server.config import DEFAULT_BASE, ServerConfig
-    from kamergraph.server.executor import StoreSpec
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
@@ -104,7 +144,9 @@ def resolve_graph(inputs: list[str], identifier: str | None, base: str, store: P
     return build_documents(inputs, identifier, base, store)
 
 
-def build_documents(inputs: list[str], identifier: str | None, base: str, store: Path | None) -> Path:
+def build_documents(
+    inputs: list[str], identifier: str | None, base: str, store: Path | None
+) -> Path:
     """Build documents with the build pipeline into the store cache (once per input)."""
     import hashlib
 

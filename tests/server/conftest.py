@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from kamergraph.server.app import create_app
 from kamergraph.server.config import ServerConfig
 from kamergraph.server.executor import StoreSpec
@@ -129,7 +128,9 @@ def live_server(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
     started: list[LiveServer] = []
 
     def start(*args: str) -> LiveServer:
-        server = start_server(list(args), tmp_path / "cache", tmp_path / f"serve-{len(started)}.log")
+        server = start_server(
+            list(args), tmp_path / "cache", tmp_path / f"serve-{len(started)}.log"
+        )
         started.append(server)
         return server
 

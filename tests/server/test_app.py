@@ -10,7 +10,10 @@ import logging
 import pyoxigraph as ox
 import pytest
 
-SELECT = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } ORDER BY ?label"
+SELECT = (
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } "
+    "ORDER BY ?label"
+)
 CONSTRUCT = "CONSTRUCT WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }"
 ASK = "ASK { ?s a <https://w3id.org/kamergraph/def#Province> }"
 
@@ -29,10 +32,22 @@ def error_of(response) -> dict:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("accept", "content_type", "parse_as"),
     [
-        ("application/sparql-results+json", "application/sparql-results+json; charset=utf-8", ox.QueryResultsFormat.JSON),
-        ("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json; charset=utf-8",
+            ox.QueryResultsFormat.JSON,
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
         ("text/csv", "text/csv; charset=utf-8", None),
-        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values; charset=utf-8",
+            ox.QueryResultsFormat.TSV,
+        ),
     ],
 )
 def test_select_formats(client, accept, content_type, parse_as) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +86,9 @@ def test_construct_formats(client, accept, format_param, rdf_format) -> None:  #
 def test_ask_json_and_xml(client) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/sparql", data=ASK, content_type="application/sparql-query")
     assert response.get_json() == {"head": {}, "boolean": True}
-    response = client.get("/sparql", query_string={"query": ASK}, headers={"Accept": "application/sparql-results+xml"})
+    response = client.get(
+        "/sparql", query_string={"query": ASK}, headers={"Accept": "application/sparql-results+xml"}
+    )
     assert bool(ox.parse_query_results(response.data, format=ox.QueryResultsFormat.XML)) is True
 
 
@@ -81,7 +98,10 @@ def test_default_graph_is_the_union_and_protocol_dataset_narrows_it(client) -> N
     assert client.get("/sparql", query_string={"query": q}).get_json()["boolean"] is True
     narrowed = client.get("/sparql", query_string={"query": q, "default-graph-uri": doc})
     assert narrowed.get_json()["boolean"] is False
-    unknown = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "http://nowhere/"})
+    unknown = client.get(
+        "/sparql",
+        query_string={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "http://nowhere/"},
+    )
     assert unknown.get_json()["boolean"] is False  # a graph the store does not hold is empty
 
 
@@ -98,14 +118,55 @@ def test_row_limit_truncates_and_says_so(client) -> None:  # type: ignore[no-unt
     [
         ({"method": "GET", "query_string": {"query": "SELECT * {"}}, 400, "QueryError"),
         ({"method": "GET", "query_string": {"update": "CLEAR ALL"}}, 405, "MethodNotAllowed"),
-        ({"method": "GET", "query_string": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "UsageError"),
-        ({"method": "POST", "data": "ASK {}", "content_type": "text/plain"}, 415, "UnsupportedMediaType"),
-        ({"method": "POST", "data": "CLEAR ALL", "content_type": "application/sparql-update"}, 403, "Forbidden"),
+        (
+            {"method": "GET", "query_string": [("query", "ASK {}"), ("query", "ASK {}")]},
+            400,
+            "UsageError",
+        ),
+        (
+            {"method": "POST", "data": "ASK {}", "content_type": "text/plain"},
+            415,
+            "UnsupportedMediaType",
+        ),
+        (
+            {"method": "POST", "data": "CLEAR ALL", "content_type": "application/sparql-update"},
+            403,
+            "Forbidden",
+        ),
         ({"method": "PUT", "data": "x", "content_type": "text/turtle"}, 405, "MethodNotAllowed"),
-        ({"method": "GET", "query_string": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "NotAcceptable"),
-        ({"method": "GET", "query_string": {"query": "ASK {}", "format": "turtle"}}, 400, "UsageError"),
-        ({"method": "POST", "data": "ASK {} #" + "x" * 30_000, "content_type": "application/sparql-query"}, 413, "RequestEntityTooLarge"),
-        ({"method": "GET", "query_string": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}, 403, "Forbidden"),
+        (
+            {
+                "method": "GET",
+                "query_string": {"query": "ASK {}"},
+                "headers": {"Accept": "image/png"},
+            },
+            406,
+            "NotAcceptable",
+        ),
+        (
+            {"method": "GET", "query_string": {"query": "ASK {}", "format": "turtle"}},
+            400,
+            "UsageError",
+        ),
+        (
+            {
+                "method": "POST",
+                "data": "ASK {} #" + "x" * 30_000,
+                "content_type": "application/sparql-query",
+            },
+            413,
+            "RequestEntityTooLarge",
+        ),
+        (
+            {
+                "method": "GET",
+                "query_string": {
+                    "query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+                },
+            },
+            403,
+            "Forbidden",
+        ),
     ],
 )
 def test_error_shape(client, request_args, status, kind) -> None:  # type: ignore[no-untyped-def]
@@ -123,13 +184,17 @@ def test_unknown_route_and_entity_give_the_error_shape(client) -> None:  # type:
 def test_cors_on_reads(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/sparql", query_string={"query": ASK})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    preflight = client.options("/sparql", headers={"Origin": "http://elsewhere", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/sparql", headers={"Origin": "http://elsewhere", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 204
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 def test_service_description_names_the_endpoint_used(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.get("/sparql", base_url="http://sparql.example:8080", headers={"Accept": "text/turtle"})
+    response = client.get(
+        "/sparql", base_url="http://sparql.example:8080", headers={"Accept": "text/turtle"}
+    )
     assert response.mimetype == "text/turtle"
     triples = list(ox.parse(response.data, format=ox.RdfFormat.TURTLE))
     sd = "http://www.w3.org/ns/sparql-service-description#"

@@ -28,7 +28,9 @@ FLAGS = (
 @pytest.fixture()
 def browser():  # type: ignore[no-untyped-def]
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.fail("chromium and chromedriver are needed: apt-get install chromium chromium-driver")
+        pytest.fail(
+            "chromium and chromedriver are needed: apt-get install chromium chromium-driver"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -51,7 +53,9 @@ def test_query_page_runs_a_named_query_and_links_to_entity_pages(live_server, br
     wait = WebDriverWait(browser, 60)
     browser.get(server.url + "/")
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#yasgui .yasqe")))
-    browser.find_element(By.CSS_SELECTOR, 'button.named-query[data-name="entities-mentioned"]').click()
+    browser.find_element(
+        By.CSS_SELECTOR, 'button.named-query[data-name="entities-mentioned"]'
+    ).click()
     rows = wait.until(
         EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#yasgui .yasr table tbody tr"))
     )
@@ -64,5 +68,7 @@ def test_query_page_runs_a_named_query_and_links_to_entity_pages(live_server, br
     wait.until(EC.url_to_be(target))
     heading = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "h1#label")))
     assert heading.text.strip()
-    assert browser.find_elements(By.CSS_SELECTOR, "ol.mentions li mark")  # a mention in its sentence
+    assert browser.find_elements(
+        By.CSS_SELECTOR, "ol.mentions li mark"
+    )  # a mention in its sentence
     assert "GET /sparql" in server.output() or "POST /sparql" in server.output()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from kamergraph.errors import NotAcceptable, UsageError
 from kamergraph.server import formats as F
 from kamergraph.server.formats import choose_format, parse_accept
+
+from kamergraph.errors import NotAcceptable, UsageError
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,12 @@ from kamergraph.server.formats import choose_format, parse_accept
         ("text/*", "bindings", None, F.CSV),
         ("text/*;q=0.5, application/*", "graph", None, F.NTRIPLES),
         # what browsers send
-        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "bindings", None, F.XML),
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "bindings",
+            None,
+            F.XML,
+        ),
         ("text/html,application/xhtml+xml,*/*;q=0.8", "html", None, F.HTML),
         ("text/turtle", "html", None, F.TURTLE),
         ("application/ld+json", "html", None, F.JSONLD),
@@ -47,7 +52,9 @@ from kamergraph.server.formats import choose_format, parse_accept
         (None, "graph", "JSON-LD", F.JSONLD),
     ],
 )
-def test_choose_format(accept: str | None, kind: F.ResultKind, param: str | None, expected: F.Format) -> None:
+def test_choose_format(
+    accept: str | None, kind: F.ResultKind, param: str | None, expected: F.Format
+) -> None:
     assert choose_format(accept, kind, param) is expected
 
 

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from kamergraph.server.guard import (
+    Policy,
+    apply_using,
+    check_query,
+    check_update,
+    mask,
+    service_endpoints,
+)
 
 from kamergraph.errors import Forbidden, UsageError
-from kamergraph.server.guard import Policy, apply_using, check_query, check_update, mask, service_endpoints
 
 OPEN = Policy(frozenset({"http://allowed.example/sparql"}))
 
@@ -37,7 +44,9 @@ def test_service_word_elsewhere_is_not_a_service(query: str) -> None:
 
 
 def test_allow_list_admits_listed_endpoint_only() -> None:
-    check_query("PREFIX a: <http://allowed.example/> SELECT * { SERVICE a:sparql { ?s ?p ?o } }", OPEN)
+    check_query(
+        "PREFIX a: <http://allowed.example/> SELECT * { SERVICE a:sparql { ?s ?p ?o } }", OPEN
+    )
     with pytest.raises(Forbidden, match="not on this endpoint's allow-list"):
         check_query("SELECT * { SERVICE <http://other/> { ?s ?p ?o } }", OPEN)
     with pytest.raises(Forbidden, match="variable"):
@@ -45,7 +54,9 @@ def test_allow_list_admits_listed_endpoint_only() -> None:
 
 
 def test_service_endpoints_resolves_prefixes() -> None:
-    assert service_endpoints("PREFIX e: <http://e/> SELECT * { SERVICE e:x {?s ?p ?o} }") == ["http://e/x"]
+    assert service_endpoints("PREFIX e: <http://e/> SELECT * { SERVICE e:x {?s ?p ?o} }") == [
+        "http://e/x"
+    ]
 
 
 def test_from_is_reported() -> None:
@@ -53,7 +64,9 @@ def test_from_is_reported() -> None:
     assert check_query("SELECT * { ?s <http://x/from> ?o }", Policy()) is False
 
 
-@pytest.mark.parametrize("update", ["LOAD <http://x/data.ttl>", "load silent <file:///etc/passwd> INTO GRAPH <g>"])
+@pytest.mark.parametrize(
+    "update", ["LOAD <http://x/data.ttl>", "load silent <file:///etc/passwd> INTO GRAPH <g>"]
+)
 def test_load_refused(update: str) -> None:
     with pytest.raises(Forbidden, match="LOAD"):
         check_update(update)
@@ -66,10 +79,14 @@ def test_mask_keeps_positions() -> None:
 
 
 def test_apply_using_adds_clauses_before_each_top_level_where() -> None:
-    update = "INSERT { ?s a <C> } WHERE { ?s a <D> FILTER EXISTS { ?s ?p ?o } } ; DELETE WHERE { ?a ?b ?c }"
+    update = (
+        "INSERT { ?s a <C> } WHERE { ?s a <D> FILTER EXISTS { ?s ?p ?o } } ; "
+        "DELETE WHERE { ?a ?b ?c }"
+    )
     rewritten = apply_using(update, ["http://g1"], ["http://g2"])
     assert rewritten == (
-        "INSERT { ?s a <C> } USING <http://g1> USING NAMED <http://g2> WHERE { ?s a <D> FILTER EXISTS { ?s ?p ?o } }"
+        "INSERT { ?s a <C> } USING <http://g1> USING NAMED <http://g2> "
+        "WHERE { ?s a <D> FILTER EXISTS { ?s ?p ?o } }"
         " ; DELETE WHERE { ?a ?b ?c }"
     )
 

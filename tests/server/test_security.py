@@ -70,7 +70,9 @@ def post_update(server: LiveServer, update: str, token: str | None = None) -> tu
     headers = {"Content-Type": "application/sparql-update"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(server.sparql, data=update.encode(), headers=headers, method="POST")
+    request = urllib.request.Request(
+        server.sparql, data=update.encode(), headers=headers, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read()
@@ -133,7 +135,10 @@ def test_update_needs_the_token(live_server) -> None:  # type: ignore[no-untyped
 
 def test_timeout_stops_the_query_and_others_keep_answering(live_server) -> None:  # type: ignore[no-untyped-def]
     server = live_server(str(SMALL), "--timeout", "2", "--workers", "2")
-    cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?q ?r ?s }"
+    cartesian = (
+        "SELECT (COUNT(*) AS ?n) "
+        "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?q ?r ?s }"
+    )
     simple = "ASK { ?s a <https://w3id.org/kamergraph/def#Province> }"
     with ThreadPoolExecutor(4) as pool:
         started = time.monotonic()
@@ -148,7 +153,9 @@ def test_timeout_stops_the_query_and_others_keep_answering(live_server) -> None:
         status, body = slow.result()
         elapsed = time.monotonic() - started
     assert status == 503
-    assert body["error"]["type"] == "QueryTimeout" and "time limit of 2 s" in body["error"]["message"]
+    assert (
+        body["error"]["type"] == "QueryTimeout" and "time limit of 2 s" in body["error"]["message"]
+    )
     assert elapsed < 8  # stopped at the limit, not when the query would have finished
     assert len(quick) >= 5 and all(s == 200 and b is True and t < 1.5 for s, b, t in quick)
     # the killed worker is replaced: the server is whole again

@@ -24,7 +24,10 @@ PUBLISHED = "http://w3c.github.io/rdf-tests/sparql/sparql11/"
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node (make setup installs it)")
 @pytest.mark.parametrize(
     ("suite", "option", "count"),
-    [("protocol", "protocolEndpoint", 34), ("service-description", "serviceDescriptionEndpoint", 3)],
+    [
+        ("protocol", "protocolEndpoint", 34),
+        ("service-description", "serviceDescriptionEndpoint", 3),
+    ],
 )
 def test_w3c_suite(live_server, suite: str, option: str, count: int) -> None:  # type: ignore[no-untyped-def]
     assert RUNNER.exists(), "rdf-test-suite is missing: run 'npm install'"
