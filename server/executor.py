@@ -55,6 +55,10 @@ class Job:
     max_rows: int | None = None
     bindings: tuple[tuple[str, str], ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
+    # Graph Store Protocol ("graph-get", "graph-put", "graph-post", "graph-delete"):
+    graph: str | None = None  # the graph IRI, None for the default graph
+    body: bytes = b""
+    media_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,8 @@ class OxigraphEngine:
         if job.operation == "update":
             self.store.update(job.text, base_iri=job.base_iri)
             return Answer(b"", None, kind="update")
+        if job.operation.startswith("graph-"):
+            return self.graph_store(job)
         options: dict[str, Any] = {"base_iri": job.base_iri}
         if job.default_graphs is not None:
             options["default_graph"] = [_graph_term(ox, g) for g in job.default_graphs]
@@ -280,6 +286,40 @@ class OxigraphEngine:
         if truncated:
             del triples[limit:]
         return Answer(results.graph(triples, fmt), fmt.content_type, truncated, kind="graph")
+
+    def graph_store(self, job: Job) -> Answer:
+        """The Graph Store Protocol's operations on one graph (``kind`` carries the status)."""
+        ox = self.ox
+        graph = ox.DefaultGraph() if job.graph is None else ox.NamedNode(job.graph)
+        exists = job.graph is None or self.store.contains_named_graph(graph)
+        if job.operation in ("graph-get", "graph-delete") and not exists:
+            raise errors.NotFound(f"the store holds no graph <{job.graph}>")
+        if job.operation == "graph-get":
+            fmt = self.formats.choose_format(job.accept, "graph", job.format_param)
+            triples = (
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in self.store.quads_for_pattern(None, None, None, graph)
+            )
+            return Answer(self.results.graph(triples, fmt), fmt.content_type, kind="graph")
+        if job.operation == "graph-delete":
+            if job.graph is None:
+                self.store.clear_graph(graph)
+            else:
+                self.store.remove_graph(graph)
+            return Answer(b"", None, kind="204")
+        rdf_format = ox.RdfFormat.from_media_type(job.media_type or "")
+        if rdf_format is None or rdf_format.supports_datasets:
+            raise errors.UnsupportedMediaType(
+                "a graph must be sent as Turtle, N-Triples, RDF/XML or JSON-LD, "
+                f"not {job.media_type}"
+            )
+        parsed = list(ox.parse(job.body, format=rdf_format, base_iri=job.base_iri))
+        if job.operation == "graph-put" and exists:
+            self.store.clear_graph(graph)
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
+        if job.graph is not None and not exists:
+            self.store.add_graph(graph)
+        return Answer(b"", None, kind="204" if exists else "201")
 
 
 def _graph_term(ox: Any, iri: str) -> Any:

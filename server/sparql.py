@@ -1,5 +1,6 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql``: queries, updates (when enabled) and the
-service description (a GET without a query)."""
+service description (a GET without a query); and the SPARQL 1.1 Graph Store Protocol at
+``/store`` (reads always, writes only when updates are enabled, with the token)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from kamergraph.server.app import state
 from kamergraph.server.executor import Job
 from kamergraph.server.pages import page_query
 
-from kamergraph.errors import Forbidden
+from kamergraph.errors import Forbidden, UsageError
 
 sparql = Blueprint("sparql", __name__)
 
@@ -70,7 +71,7 @@ def _query(operation: protocol.Operation) -> Response:
     return Response(answer.body, 200, headers=headers, content_type=answer.content_type)
 
 
-def _update(operation: protocol.Operation) -> Response:
+def _check_write_allowed() -> None:
     config = state().config
     if not config.enable_update:
         raise Forbidden(
@@ -81,6 +82,10 @@ def _update(operation: protocol.Operation) -> Response:
         expected = f"Bearer {config.update_token}"
         if not hmac.compare_digest(sent.encode(), expected.encode()):
             raise Forbidden("updates need the update token: 'Authorization: Bearer TOKEN'")
+
+
+def _update(operation: protocol.Operation) -> Response:
+    _check_write_allowed()
     guard.check_update(operation.text)
     text = guard.apply_using(
         operation.text, list(operation.default_graphs), list(operation.named_graphs)
@@ -110,3 +115,38 @@ def _description(operation: protocol.Operation) -> Response:
     )
     headers = {"Vary": "Accept"}
     return Response(answer.body, 200, headers=headers, content_type=answer.content_type)
+
+
+@sparql.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"])
+def graph_store() -> Response:
+    """SPARQL 1.1 Graph Store HTTP Protocol, direct on ``?default`` or ``?graph=IRI``."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=CORS_HEADERS)
+    graphs = request.args.getlist("graph")
+    if len(graphs) > 1 or (graphs and "default" in request.args):
+        raise UsageError("name one graph: ?default or ?graph=IRI")
+    if not graphs and "default" not in request.args:
+        raise UsageError("name the graph: /store?default or /store?graph=IRI")
+    graph = graphs[0] if graphs else None
+    if request.method in ("GET", "HEAD"):
+        job = Job(
+            "graph-get",
+            "",
+            graph=graph,
+            accept=request.headers.get("Accept"),
+            format_param=request.args.get("format"),
+        )
+        answer = state().pool.run(job)
+        headers = {"Vary": "Accept"}
+        return Response(answer.body, 200, content_type=answer.content_type, headers=headers)
+    _check_write_allowed()
+    job = Job(
+        "graph-" + request.method.lower(),
+        "",
+        base_iri=request.base_url,
+        graph=graph,
+        body=request.get_data(cache=False) if request.method != "DELETE" else b"",
+        media_type=request.mimetype or None,
+    )
+    answer = state().pool.run(job)
+    return Response(status=int(answer.kind))

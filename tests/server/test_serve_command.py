@@ -19,12 +19,16 @@ ASK = "ASK { ?s a <https://w3id.org/kamergraph/def#Province> }"
 
 
 def get(path: str, *extra: str, capsys, cache: Path) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    code = main(["serve", str(SMALL), "--store", str(cache), "--workers", "1", *extra, "--get", path])
+    code = main(
+        ["serve", str(SMALL), "--store", str(cache), "--workers", "1", *extra, "--get", path]
+    )
     return code, capsys.readouterr().out
 
 
 def test_get_in_process(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out = get("/sparql?" + urllib.parse.urlencode({"query": ASK}), capsys=capsys, cache=tmp_path)
+    code, out = get(
+        "/sparql?" + urllib.parse.urlencode({"query": ASK}), capsys=capsys, cache=tmp_path
+    )
     assert code == 0 and json.loads(out)["boolean"] is True
 
 
@@ -53,7 +57,10 @@ def test_memory_engine_does_not_read_files_named_in_from(capsys, tmp_path: Path)
     secret.write_text('<http://secret/s> <http://secret/p> "the secret" .\n', encoding="utf-8")
     query = f"SELECT ?o FROM <{secret.as_uri()}> WHERE {{ ?s ?p ?o }}"
     code, out = get(
-        "/sparql?" + urllib.parse.urlencode({"query": query}), "--memory", capsys=capsys, cache=tmp_path
+        "/sparql?" + urllib.parse.urlencode({"query": query}),
+        "--memory",
+        capsys=capsys,
+        cache=tmp_path,
     )
     assert code == 0 and "the secret" not in out
 
