@@ -43,7 +43,11 @@ from .model import (
 )
 from .vocab import DEFAULT_BASE, KG, OB
 
-OFFICIAL_ID = re.compile(r"^(kst|ah-tk|kv-tk|h-tk|stb|stcrt)-[0-9A-Za-z-]+$")
+# the officielebekendmakingen identifiers the shapes accept (shapes/identifiers.ttl)
+OFFICIAL_ID = re.compile(
+    r"^(kst-[0-9]+(-[0-9A-Z]+)?-[0-9]+|ah-tk-[0-9]{8}-[0-9]+|kv-tk-[0-9]{4}Z[0-9]+"
+    r"|h-tk-[0-9]{8}-[0-9]+(-[0-9]+)*)$"
+)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CONFIDENCE_PLACES = Decimal("0.001")
 
@@ -162,7 +166,8 @@ class _Mapper:
             self.add(doc, KG.addressedTo, self.actor(role, KG.Role))
         if d.answered_by is not None:
             self.map_answerer()
-        if d.subject_letter is not None and d.subject_letter.identifier:
+        letter_id = d.subject_letter.identifier if d.subject_letter is not None else None
+        if d.subject_letter is not None and letter_id and OFFICIAL_ID.match(letter_id):
             letter = self.cited_document(d.subject_letter.identifier)
             self.add(doc, KG.aboutLetter, letter)
             self.add_date(letter, KG.date, d.subject_letter.date)
@@ -175,7 +180,8 @@ class _Mapper:
             self.add(node, KG.signatoryRole, Literal(signatory.role))
             self.add(node, KG.name, Literal(signatory.name))
         for identifier in d.see_also:
-            self.add(doc, KG.seeAlso, self.cited_document(identifier))
+            if OFFICIAL_ID.match(identifier):
+                self.add(doc, KG.seeAlso, self.cited_document(identifier))
         for warning in d.warnings:
             self.add(doc, KG.warning, Literal(warning))
 
@@ -228,9 +234,9 @@ class _Mapper:
         return node
 
     def cited_document(self, identifier: str) -> URIRef:
+        # typed no further than kg:ParliamentaryDocument: its questions are not in this graph
         node = document_iri(identifier, self.base)
-        kind = KG.Aanhangsel if identifier.startswith("ah-") else KG.ParliamentaryDocument
-        self.add(node, RDF.type, kind)
+        self.add(node, RDF.type, KG.ParliamentaryDocument)
         self.add(node, KG.officialIdentifier, Literal(identifier))
         self.add(node, KG.landingPage, OB[identifier])
         return node
@@ -305,18 +311,23 @@ class _Mapper:
 
     def map_citations(self) -> None:
         for citation in self.document.citations:
-            cited = self.cited_document(citation.identifier)
-            self.add(self.doc, KG.cites, cited)
+            # a citation kept as written (flagged, e.g. a malformed year) names no document
+            official = not citation.flag and OFFICIAL_ID.match(citation.identifier)
+            cited = self.cited_document(citation.identifier) if official else None
+            if cited is not None:
+                self.add(self.doc, KG.cites, cited)
             node = self.span(citation.span, KG.Citation)
             if node is None:
                 continue
             self.add(node, RDF.type, KG.Span)
+            if citation.flag:
+                self.add(node, KG.flag, Literal(citation.flag))
+            if cited is None:
+                continue
             self.add(node, KG.citedDocument, cited)
             found = self.context_of(citation.span)
             assert found is not None
             self.add(found[0], KG.cites, cited)
-            if citation.flag:
-                self.add(node, KG.flag, Literal(citation.flag))
 
     def map_cross_references(self) -> None:
         answers = {

@@ -45,7 +45,7 @@ from .model import Document, Extraction
 from .vocab import DEFAULT_BASE
 
 ON_ERROR = ("stop", "skip")
-SIDECAR_SUFFIXES = (".id", ".meta.json")
+SIDECAR_SUFFIXES = (".id", ".json")  # FILE.id, FILE.meta.json, mapping and manifest files
 IDENTIFIER_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
@@ -156,6 +156,7 @@ def check_identifier(identifier: str, *, source: str | None = None) -> None:
 
 
 def _is_document(path: Path) -> bool:
+    """Inside a folder or glob: every file but hidden ones, sidecars and JSON files."""
     return not path.name.startswith(".") and not path.name.endswith(SIDECAR_SUFFIXES)
 
 
