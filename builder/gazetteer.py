@@ -21,6 +21,7 @@ How a label matches (Dutch usage):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -89,9 +90,12 @@ def _lower(token: str) -> str:
     return low if len(low) == len(token) else token
 
 
+_IGNORED_IN_GAP = re.compile(r"[\s-]+")
+
+
 def _gap(text: str) -> str:
     """What lies between two tokens, for comparison: spaces and hyphens do not count."""
-    return "".join(c for c in text if not c.isspace() and c != "-")
+    return "" if text == " " else _IGNORED_IN_GAP.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +136,13 @@ def _variants(label: str) -> list[str]:
     return out
 
 
-def _tokenise(text: str) -> tuple[list[tuple[int, int]], list[str], list[str], list[str]]:
-    """Token offsets, exact (folded) forms, lower-case forms, and the gaps between tokens."""
+Tokens = tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=512)
+def _tokenise(text: str) -> Tokens:
+    """Token offsets, exact (folded) forms, lower-case forms, and the gaps between tokens.
+    Cached: extraction matches each block twice (before and after learning its labels)."""
     folded = fold(text)
     spans: list[tuple[int, int]] = []
     exacts: list[str] = []
@@ -142,7 +151,7 @@ def _tokenise(text: str) -> tuple[list[tuple[int, int]], list[str], list[str], l
         exacts.append(m.group())
     lowers = [_lower(t) for t in exacts]
     gaps = [_gap(folded[spans[i][1] : spans[i + 1][0]]) for i in range(len(spans) - 1)]
-    return spans, exacts, lowers, gaps
+    return tuple(spans), tuple(exacts), tuple(lowers), tuple(gaps)
 
 
 class Gazetteer:
@@ -169,10 +178,12 @@ class Gazetteer:
                     continue
                 key = (tuple(lowers), tuple(exacts), _token_modes(exacts), tuple(gaps))
                 grouped[key].add(entry)
-        index: dict[str, list[_Pattern]] = defaultdict(list)
+        # keyed by the first two words ("" as second word for one-word labels)
+        index: dict[tuple[str, str], list[_Pattern]] = defaultdict(list)
         for (lowers_t, exacts_t, modes, gaps_t), group in grouped.items():
             ordered = tuple(sorted(group, key=lambda e: (KIND_ORDER.get(e.kind, 9), e.iri)))
-            index[lowers_t[0]].append(_Pattern(lowers_t, exacts_t, modes, gaps_t, ordered))
+            key2 = (lowers_t[0], lowers_t[1] if len(lowers_t) > 1 else "")
+            index[key2].append(_Pattern(lowers_t, exacts_t, modes, gaps_t, ordered))
         for patterns in index.values():
             patterns.sort(key=lambda p: (-len(p.lowers), p.lowers, p.exacts))
         self._index = dict(index)
@@ -191,10 +202,12 @@ class Gazetteer:
         """A gazetteer that knows these labels as well (e.g. a document's own abbreviations)."""
         return Gazetteer(entries, parent=self)
 
-    def _patterns(self, lower: str) -> Iterable[_Pattern]:
+    def _patterns(self, first: str, second: str | None) -> Iterable[_Pattern]:
         if self.parent is not None:
-            yield from self.parent._patterns(lower)
-        yield from self._index.get(lower, ())
+            yield from self.parent._patterns(first, second)
+        if second is not None:
+            yield from self._index.get((first, second), ())
+        yield from self._index.get((first, ""), ())
 
     def match(self, text: str) -> list[Match]:
         spans, exacts, lowers, gaps = _tokenise(text)
@@ -203,7 +216,7 @@ class Gazetteer:
         for i in range(n):
             best: _Pattern | None = None
             entries: list[Entry] = []
-            for pattern in self._patterns(lowers[i]):
+            for pattern in self._patterns(lowers[i], lowers[i + 1] if i + 1 < n else None):
                 k = len(pattern.lowers)
                 if best is not None and k < len(best.lowers):
                     continue
@@ -233,7 +246,9 @@ class Gazetteer:
         return chosen
 
 
-def _fits(pattern: _Pattern, exacts: list[str], lowers: list[str], gaps: list[str], i: int) -> bool:
+def _fits(
+    pattern: _Pattern, exacts: Sequence[str], lowers: Sequence[str], gaps: Sequence[str], i: int
+) -> bool:
     for j, (low, exact, mode) in enumerate(
         zip(pattern.lowers, pattern.exacts, pattern.modes, strict=True)
     ):
