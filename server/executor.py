@@ -15,9 +15,11 @@ only bytes cross the pipe.
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import pickle
 import queue
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,8 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from kamergraph import errors
-
-_CONTEXT = multiprocessing.get_context("spawn")
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,19 @@ class QueryPool:
     # -- life cycle -------------------------------------------------------------------------
 
     def _start(self) -> _Worker:
-        parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(
-            target=worker_main, args=(child, self.spec), daemon=True, name="kamergraph-query"
+        # A fresh interpreter running ``python -m kamergraph.server.worker FD``, talking over a
+        # socket pair: independent of the parent's __main__ (unlike multiprocessing's spawn)
+        # and of its threads (unlike fork).
+        parent, child = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kamergraph.server.worker", str(child.fileno())],
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
         )
-        process.start()
         child.close()
-        worker = _Worker(process, parent)
+        connection = Connection(parent.detach())
+        connection.send_bytes(pickle.dumps(self.spec))
+        worker = _Worker(process, connection)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -127,7 +133,7 @@ class QueryPool:
         with self._lock:
             self._all.discard(worker)
         worker.process.kill()
-        worker.process.join(5)
+        worker.process.wait(5)
         worker.connection.close()
 
     def _replace(self) -> None:
@@ -153,7 +159,7 @@ class QueryPool:
 
     def alive(self) -> int:
         with self._lock:
-            return sum(1 for w in self._all if w.process.is_alive())
+            return sum(1 for w in self._all if w.process.poll() is None)
 
     # -- running ----------------------------------------------------------------------------
 
