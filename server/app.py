@@ -94,13 +94,9 @@ def create_app(config: ServerConfig, pool: QueryPool | None = None) -> Flask:
 
     @app.after_request
     def finish(response: Response) -> Response:
-        if (
-            config.cors
-            and request.method in ("GET", "HEAD", "OPTIONS")
-            or (config.cors and response.headers.get("X-Kamergraph-Read") == "1")
-        ):
+        if config.cors and request.method in ("GET", "HEAD"):  # reads; POST queries: sparql.py
             response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers.pop("X-Kamergraph-Read", None)
+            response.headers["Access-Control-Expose-Headers"] = "Kamergraph-Truncated"
         started = g.get("started")
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
         log.info("%s %s %d %.1fms", request.method, request.path, response.status_code, elapsed)

@@ -30,7 +30,7 @@ def endpoint() -> Response:
     if request.method == "OPTIONS":
         return Response(status=204, headers=CORS_HEADERS)
     operation = protocol.parse_operation(
-        request.method,
+        "GET" if request.method == "HEAD" else request.method,
         request.mimetype or None,
         request.mimetype_params,
         request.args.to_dict(flat=False),
@@ -61,11 +61,10 @@ def _query(operation: protocol.Operation) -> Response:
         max_rows=config.max_rows,
     )
     answer = state().pool.run(job)
-    headers = (
-        {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
-        if config.cors
-        else {"Vary": "Accept"}
-    )
+    headers = {"Vary": "Accept"}
+    if config.cors:  # a query is a read, whichever the method
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = "Kamergraph-Truncated"
     if answer.truncated:
         headers["Kamergraph-Truncated"] = f"max-rows={config.max_rows}"
     return Response(answer.body, 200, headers=headers, content_type=answer.content_type)

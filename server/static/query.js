@@ -40,13 +40,27 @@
     });
   }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 
+  // A parameter ("# param: region …") is asked for and bound by a trailing VALUES clause;
+  // JSON string escapes are valid SPARQL string escapes.
+  function bindParams(query) {
+    let text = query.text;
+    for (const param of query.params) {
+      const name = param.split(/\s+/)[0];
+      const value = window.prompt(`${query.title}: ${param}`, "");
+      if (value === null) return null;
+      text += `\nVALUES ?${name} { ${JSON.stringify(value)} }\n`;
+    }
+    return text;
+  }
+
   function runNamed(name) {
     const query = queries.find((q) => q.name === name);
     if (!query) return;
+    const text = bindParams(query);
+    if (text === null) return;
     const tab = yasgui.addTab(true, { name: query.title });
-    const current = yasgui.getTab(tab.getId ? tab.getId() : undefined) || tab;
-    current.setQuery(query.text);
-    current.query();
+    tab.setQuery(text);
+    tab.query();
   }
 
   document.querySelectorAll("button.named-query").forEach((button) => {

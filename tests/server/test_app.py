@@ -105,6 +105,12 @@ def test_default_graph_is_the_union_and_protocol_dataset_narrows_it(client) -> N
     assert unknown.get_json()["boolean"] is False  # a graph the store does not hold is empty
 
 
+def test_head_is_get_without_a_body(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.head("/sparql", query_string={"query": ASK})
+    assert response.status_code == 200 and response.data == b""
+    assert response.mimetype == "application/sparql-results+json"
+
+
 def test_row_limit_truncates_and_says_so(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
     assert len(response.get_json()["results"]["bindings"]) == 5
@@ -184,6 +190,11 @@ def test_unknown_route_and_entity_give_the_error_shape(client) -> None:  # type:
 def test_cors_on_reads(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/sparql", query_string={"query": ASK})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    posted = client.post("/sparql", data=ASK, content_type="application/sparql-query")
+    assert posted.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Kamergraph-Truncated" in posted.headers["Access-Control-Expose-Headers"]
+    refused = client.post("/sparql", data="CLEAR ALL", content_type="application/sparql-update")
+    assert "Access-Control-Allow-Origin" not in refused.headers  # updates are not reads
     preflight = client.options(
         "/sparql", headers={"Origin": "http://elsewhere", "Access-Control-Request-Method": "POST"}
     )
