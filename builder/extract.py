@@ -140,14 +140,19 @@ class _Minted:
     def add(
         self, label: str, cls: str, pattern: str, aliases: Iterable[str], kind: str = "pattern"
     ) -> str:
-        """Mint (or extend) an entity; ``kind`` "local" marks aliases the document defined."""
-        iri = self.prefix + slug(label)
-        if iri not in self.entities:
+        """Mint (or extend) an entity; ``kind`` "local" marks aliases the document defined.
+        A name already known by one of these labels ("programma Aanpak Stikstof" after
+        "Programma Aanpak Stikstof (PAS)") extends the entity that has it."""
+        names = [label, *aliases]
+        known = {text.casefold(): iri for iri, items in self.labels.items() for text, _ in items}
+        iri = next((known[n.casefold()] for n in names if n.casefold() in known), None)
+        if iri is None:
+            iri = self.prefix + slug(label)
             self.entities[iri] = Entity(iri, label, (cls,), curated=False, pattern=pattern)
             self.labels[iri] = [(label, "pattern")]
-        for alias in aliases:
-            if all(alias != text for text, _ in self.labels[iri]):
-                self.labels[iri].append((alias, kind))
+        for name in names:
+            if all(name.casefold() != text.casefold() for text, _ in self.labels[iri]):
+                self.labels[iri].append((name, kind if name != label else "pattern"))
         return iri
 
     def entries(self) -> list[Entry]:
@@ -180,6 +185,7 @@ def _abbreviations(
             continue
         long_end = sentence_start + len(window)
         long_start += sentence_start
+        long_start, long_end = _name_part(text, long_start, long_end, short)
         long_form = _squash(text[long_start:long_end])
         labels = [abbr] if short == abbr else [abbr, short]
         known = [
@@ -198,6 +204,23 @@ def _abbreviations(
             continue  # the head word belongs to a known name: not a new name
         minted.add(long_form, cls, "abbreviation", labels, kind="local")
     return out
+
+
+def _name_part(text: str, start: int, end: int, short: str) -> tuple[int, int]:
+    """Drop trailing lower-case words after a capitalised name ("Bestuurlijk Overleg
+    Brainport ingesteld (BO-Brainport)") when the abbreviation still fits without them."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    capitalised = [w for w in words if w.group()[:1].isupper()]
+    cut = len(words)
+    while cut > 1 and not words[cut - 1].group()[:1].isupper():
+        cut -= 1
+    if cut == len(words) or len(capitalised) < 2 or cut < len(capitalised):
+        return start, end
+    shorter = text[start : start + words[cut - 1].end()]
+    found = _long_form(short, shorter)
+    if found is None:
+        return start, end
+    return start + found, start + words[cut - 1].end()
 
 
 def _looks_like_abbreviation(text: str) -> bool:
@@ -275,6 +298,7 @@ def _pattern_entities(
     block: TextBlock, matches: Sequence[Match], minted: _Minted, pats: Patterns
 ) -> None:
     text = block.text
+    claimed: list[tuple[int, int]] = []  # earlier patterns in the file take precedence
     for pattern in pats.entities:
         for m in pattern.regex.finditer(text):
             group = "name" if "name" in pattern.regex.groupindex else 0
@@ -293,6 +317,8 @@ def _pattern_entities(
                 continue
             start += name.find(trimmed)
             end, name = start + len(trimmed), trimmed
+            if any(s < end and start < e for s, e in claimed):
+                continue
             overlapping = [x for x in matches if x.start < end and start < x.end]
             if any(x.start <= start or x.end >= end for x in overlapping):
                 continue  # a known name, or one that crosses this one's edge
@@ -305,6 +331,7 @@ def _pattern_entities(
             label = pattern.label.format(name=squashed)
             aliases = [a.format(name=squashed) for a in pattern.aliases]
             minted.add(label, cls, pattern.name, aliases)
+            claimed.append((m.start(), m.end()))
 
 
 def _head_known(name: str, inner: Sequence[Match], pats: Patterns) -> bool:
@@ -494,7 +521,8 @@ def _entities(
             out[iri] = Entity(iri, concept.pref_label, concept.classes, curated=True)
         elif iri in minted.entities:
             entity = minted.entities[iri]
-            alt = tuple(text for text, _ in minted.labels[iri] if text != entity.label)
+            used = {" ".join(m.span.text.split()) for m in mentions if m.entity == iri}
+            alt = tuple(sorted(used - {entity.label}))
             out[iri] = Entity(
                 iri, entity.label, entity.types, False, pattern=entity.pattern, alt_labels=alt
             )
