@@ -243,7 +243,9 @@ def _entity_view(
     incoming: list[dict[str, Any]],
     mentions: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    names = prefixes()
+    from kamergraph.server.app import state
+
+    names = {**prefixes(), "id": state().config.base}  # id:doc/… for our own IRIs
     label = _best_label(outgoing) or compact(iri, names)
     types = [row for row in outgoing if row["p"]["value"] == RDF_TYPE]
     identifiers = [row for row in outgoing if row["p"]["value"] in IDENTIFIERS]
