@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from kamergraph.builder import extract, thesaurus
 from kamergraph.builder.gazetteer import Gazetteer
 from kamergraph.builder.model import Document, Extraction
@@ -175,3 +177,71 @@ def test_extraction_of_the_seed_is_fast(seed_document, gazetteer) -> None:
 
 def test_extraction_is_deterministic(seed_document, gazetteer) -> None:
     assert extract.extract(seed_document, gazetteer) == extract.extract(seed_document, gazetteer)
+
+
+_WORDS = [
+    "de",
+    "het",
+    "Minister",
+    "van",
+    "OCW",
+    "ik",
+    "mijn",
+    "departement",
+    "regio",
+    "Brainport",
+    "(",
+    ")",
+    "RBZ",
+    "Raad",
+    "Buitenlandse",
+    "Zaken",
+    "gemeente",
+    "Wet",
+    "natuurbescherming",
+    "via",
+    "WBSO",
+    "campussen",
+    "investeert",
+    "dit",
+    "IPCEI",
+    ",",
+    ".",
+    "\n",
+    "motie",
+    "lid",
+    "Jansen",
+    "Fonds",
+    "Hieraan",
+    "nemen",
+    "deel:",
+    "uit",
+    "Philips",
+    "zoals",
+    "ASML",
+    "en",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=40),
+    st.lists(st.sampled_from(_WORDS), max_size=40),
+)
+def test_extraction_never_crashes_and_spans_hold(
+    gazetteer, make_document, question, answer
+) -> None:
+    document = make_document(
+        [(" ".join(question) or "?", " ".join(answer) or ".")],
+        role="Minister van Buitenlandse Zaken",
+    )
+    extraction = extract.extract(document, gazetteer)
+    for m in extraction.mentions:
+        assert document.text[m.span.start : m.span.end] == m.span.text
+    known = {e.iri for e in extraction.entities}
+    assert {m.entity for m in extraction.mentions} <= known
+    for r in extraction.relations:
+        if r.evidence is not None:
+            assert document.text[r.evidence.start : r.evidence.end] == r.evidence.text
