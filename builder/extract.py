@@ -320,7 +320,10 @@ def _pattern_entities(
             if any(s < end and start < e for s, e in claimed):
                 continue
             overlapping = [x for x in matches if x.start < end and start < x.end]
-            if any(x.start <= start or x.end >= end for x in overlapping):
+            if any(
+                (x.start <= start and x.end >= end) or x.start < start or x.end > end
+                for x in overlapping
+            ):
                 continue  # a known name, or one that crosses this one's edge
             squashed = _squash(name)
             cls = _head_class(squashed, pats) if pattern.cls == "head" else pattern.cls
