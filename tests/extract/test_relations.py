@@ -116,6 +116,19 @@ def rels(gazetteer, make_document, answer: str, question: str = "Wat doet u?", *
             {("nationaal-groeifonds", "fundsOrSupports", "topic-campus")},
         ),
         (
+            "Het Rijksvastgoedbedrijf, gevestigd in Den Haag, draagt bij.",
+            "Wat doet u?",
+            {("rijksvastgoedbedrijf", "locatedIn", "gemeente-s-gravenhage")},
+        ),
+        (
+            "Aan het Landelijk Overleg Woningbouw nemen deel: de Minister van Financiën en Aedes.",
+            "Wat doet u?",
+            {
+                ("minister-fin", "participatesIn", "landelijk-overleg-woningbouw"),
+                ("aedes", "participatesIn", "landelijk-overleg-woningbouw"),
+            },
+        ),
+        (
             "NXP is voortgekomen uit Philips.",
             "Wat doet u?",
             {("nxp", "spunOffFrom", "philips")},
@@ -145,11 +158,13 @@ def test_law_in_force_and_amount_in_other_wordings(gazetteer, make_document) -> 
         gazetteer,
         make_document,
         "De Omgevingswet is per 1 januari 2024 in werking getreden. Het kabinet stelt "
-        "€ 10 miljoen beschikbaar voor het Nationaal Groeifonds.",
-        dates={"1 januari 2024": "2024-01-01"},
+        "€ 10 miljoen beschikbaar voor het Nationaal Groeifonds. De Wet betaalbare huur, die "
+        "per 1 juli 2024 van kracht is, helpt.",
+        dates={"1 januari 2024": "2024-01-01", "1 juli 2024": "2024-07-01"},
         amounts={"€ 10 miljoen": "10000000"},
     )
     assert ("omgevingswet", "inForceFrom", "2024-01-01") in found
+    assert ("wet-betaalbare-huur", "inForceFrom", "2024-07-01") in found
     assert ("amount", "0", "nationaal-groeifonds") in found
 
 
