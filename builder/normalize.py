@@ -89,11 +89,15 @@ def decode(data: bytes, *, source: str) -> tuple[str, list[str]]:
             )
     if not text.strip():
         raise EmptyDocumentError("empty file: no text to parse", source=source)
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = (
+        len(_BINARY_CONTROL_RE.findall(text, 0, 65536)) if _BINARY_CONTROL_RE.search(text) else 0
+    )
     if controls > max(8, len(text[:65536]) // 100):
         raise BinaryDocumentError("not a text file (control characters)", source=source)
     return text, warnings
 
+
+_BINARY_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 # --- 2. pre-cleaning --------------------------------------------------------------------------
 
@@ -115,12 +119,15 @@ _TRANSLATE = {
     0xE000: " ",  # our own sentinels must not come from the input
     0xE001: " ",
 }
+_SPECIAL_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def preclean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _SPECIAL_RE.sub(lambda m: _TRANSLATE[ord(m.group())], text)
     text = re.sub("\u00ad[ ]*\n", "-\n", text).replace("\u00ad", "")
     return _CONTROL_RE.sub(" ", text)
 
@@ -131,21 +138,35 @@ FLAT_LINE = 1000  # a line this long is a flattened stretch of document
 
 _NUMS = r"\d{1,3}(?:(?:,| en| t/m| tot en met)\s?\d{1,3})*"
 _FLAT_CUT_RE = re.compile(
-    r"(?:(?<=[.?!»”\")\]\d:] )|(?<=[.?!»”\")\]:])|(?<=[a-zà-ÿ] ))"
-    r"(?=(?:Vraag|Vragen|Antwoord(?: op vra(?:ag|gen))?) "
+    r"(?P<head>(?:Vraag|Vragen|Antwoord(?: op vra(?:ag|gen))?) "
     + _NUMS
-    + r":?(?: (?:[A-Z«“\"‘(]|\d|ah-tk-|h tk )|$))"
-    r"|(?=ah-tk-\d{8}-\d+ ISSN)"
-    r"|(?<!\d )(?<!\d)(?=ISSN \d{4} ?[-–] ?\d{3}[\dXx])"
-    r"|(?=(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, )"
-    r"|(?=(?:Tweede|Eerste) Kamer der Staten-Generaal)"
-    r"|(?=h tk \d{8} \d+)"
+    + r":?(?= (?:[A-Z«“\"‘(]|\d|ah-tk-|h tk )|$))"
+    r"|(?P<issn>ISSN \d{4} ?[-–] ?\d{3}[\dXx])"
+    r"|ah-tk-\d{8}-\d+ ISSN"
+    r"|(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, "
+    r"|(?:Tweede|Eerste) Kamer der Staten-Generaal"
+    r"|h tk \d{8} \d+"
 )
+_HEAD_AFTER = frozenset('.?!»”")]:')
+
+
+def _cut_here(line: str, m: re.Match[str]) -> bool:
+    i = m.start()
+    if i == 0:
+        return False
+    before = line[i - 1]
+    if m.group("head"):
+        return before in _HEAD_AFTER or (
+            before == " " and i >= 2 and (line[i - 2] in _HEAD_AFTER or line[i - 2].isalnum())
+        )
+    if m.group("issn"):
+        return not (line[i - 1].isdigit() or (before == " " and line[i - 2 : i - 1].isdigit()))
+    return True
 
 
 def unflatten(line: str) -> list[str]:
     """Cut a flattened line before furniture and before question/answer headings."""
-    cuts = [m.start() for m in _FLAT_CUT_RE.finditer(line) if m.start() > 0]
+    cuts = [m.start() for m in _FLAT_CUT_RE.finditer(line) if _cut_here(line, m)]
     if not cuts:
         return [line]
     pieces, last = [], 0
@@ -213,16 +234,38 @@ _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_|_(?!\w)")
 _SUPERSCRIPT_RE = re.compile(r"\[(e|de|ste|er|ste|me|en)\s?\]")
 BRACKET_MARKER_RE = re.compile(r"\[\s?(\d{1,3}(?:\s+\d{1,3})*)\s*\]")
-GLUED_MARKER_RE = re.compile(
-    r"(?:(?<=[^\d\s][?!.»”\"’)])|(?<=[a-zà-ÿ]{2}))(\d{1,2}(?:,\s?\d{1,2})*)(?=[\s,.;:?!)]|$)"
-)
+_GLUED_DIGITS_RE = re.compile(r"\d{1,2}(?:,\s?\d{1,2})*(?=[\s,.;:?!)]|$)")
+_DIGIT_RE = re.compile(r"\d")
+_GLUED_AFTER = frozenset('?!.»”"’)')
+
+
+def glued_markers(line: str) -> list[re.Match[str]]:
+    """Footnote numbers glued to the word or punctuation before them: "bericht?1, 2",
+    "nodige3". A number after a digit or a space is not a marker."""
+    found = []
+    for m in _GLUED_DIGITS_RE.finditer(line):
+        i = m.start()
+        if i < 2:
+            continue
+        a, b = line[i - 2], line[i - 1]
+        if (b in _GLUED_AFTER and not a.isdigit() and not a.isspace()) or (
+            b.islower() and a.islower()
+        ):
+            found.append(m)
+    return found
+
+
 _LINE_MARKER_RE = re.compile(r"^(\d{1,3})(?:\s*$|\s+(?=[a-zà-ÿ(]))")
 
 
 def clean_markdown(line: str) -> str:
-    line = _MD_HEADING_RE.sub("", line)
-    line = _MD_EMPHASIS_RE.sub("", line)
-    return _SUPERSCRIPT_RE.sub(r"\1", line)
+    if line.startswith("#"):
+        line = _MD_HEADING_RE.sub("", line)
+    if "*" in line or "_" in line:
+        line = _MD_EMPHASIS_RE.sub("", line)
+    if "[" in line:
+        line = _SUPERSCRIPT_RE.sub(r"\1", line)
+    return line
 
 
 def marker(number: int) -> str:
@@ -364,12 +407,18 @@ _WORD_RE = re.compile(r"[\w’']+(?:-[\w’']+)*")
 
 
 class Vocabulary:
-    """The words of a document, lower-cased, to decide how split words are rejoined."""
+    """The words of a document, lower-cased, to decide how split words are rejoined.
+    Built on first use: most documents never need it."""
 
     def __init__(self, text: str) -> None:
-        self.words: set[str] = set()
-        for token in _WORD_RE.findall(text.lower()):
-            self.words.add(token)
+        self._text = text
+        self._words: set[str] | None = None
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(_WORD_RE.findall(self._text.lower()))
+        return self._words
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.words
@@ -414,6 +463,7 @@ def rejoin(left: str, right: str, vocabulary: Vocabulary | set[str] = frozenset(
 _LEFT_WORD_RE = re.compile(r"([\w&’']+(?:-[\w&’']+)*)-$")
 _RIGHT_WORD_RE = re.compile(r"^[\w’']+")
 _INLINE_SPLIT_RE = re.compile(r"([\w&’']+(?:-[\w&’']+)*)- ([a-zà-ÿ][\w’']*)")
+_CAMEL_HINT_RE = re.compile(r"[a-zà-ÿ][A-Z]")
 _CAMEL_RE = re.compile(r"\b([A-Z][a-zà-ÿ]{2,})([A-Z][a-zà-ÿ]{2,})\b")
 
 
@@ -425,14 +475,15 @@ def join_pair(left_line: str, right_line: str, vocabulary: Vocabulary) -> str:
         return b
     if not b:
         return a
-    m = _LEFT_WORD_RE.search(a)
+    if not a.endswith("-"):
+        return f"{a} {b}"
+    tail_start = max(0, len(a) - 120)
+    m = _LEFT_WORD_RE.search(a, tail_start)
     r = _RIGHT_WORD_RE.match(b)
     if m and r:
         word = r.group(0)
         if word.lower() in ELISION_WORDS:
             return f"{a} {b}"  # onderwijs- en kennisinstellingen
-        if b[len(word) : len(word) + 1] == "/" and word.lower() == "en":
-            return f"{a} {b}"
         return a[: m.start()] + rejoin(m.group(1), word, vocabulary) + b[len(word) :]
     return f"{a} {b}"
 
@@ -460,7 +511,9 @@ def repair_camel(text: str, vocabulary: Vocabulary) -> str:
 
 
 _SPACES_RE = re.compile(r"[ ]{2,}")
-_INTRA_RE = re.compile(r"(?<![\w-])([a-zà-ÿ]{2,})-([a-zà-ÿ]{2,})(?![\w-])")
+_HYPHEN_RE = re.compile(r"(?<=[a-zà-ÿ]{2})-(?=[a-zà-ÿ]{2})")
+_LEFT_PART_RE = re.compile(r"(?<![\w-])[a-zà-ÿ]{2,}$")
+_RIGHT_PART_RE = re.compile(r"[a-zà-ÿ]{2,}(?![\w-])")
 _MARKS = MARK_OPEN + r"\d+" + MARK_CLOSE
 _MARK_SPACE_RE = re.compile(r" ((?:" + _MARKS + r")+)(?=[^\s" + MARK_OPEN + r"])")
 _SPACE_MARK_RE = re.compile(r" ((?:" + _MARKS + r")+)(?=\s|$)")
@@ -469,14 +522,20 @@ _SPACE_MARK_RE = re.compile(r" ((?:" + _MARKS + r")+)(?=\s|$)")
 def repair_soft_hyphens(text: str, vocabulary: Vocabulary) -> str:
     """ "emissiefacto-ren" (a soft hyphen kept mid-line) -> "emissiefactoren" when the
     document writes the word whole elsewhere."""
-
-    def repl(m: re.Match[str]) -> str:
-        joined = m.group(1) + m.group(2)
-        if joined in vocabulary and not _is_abbreviation(m.group(1)):
-            return joined
-        return m.group(0)
-
-    return _INTRA_RE.sub(repl, text)
+    out, last = [], 0
+    for h in _HYPHEN_RE.finditer(text):
+        i = h.start()
+        left = _LEFT_PART_RE.search(text, max(0, i - 40), i)
+        right = _RIGHT_PART_RE.match(text, i + 1)
+        if not left or not right or left.start() < last:
+            continue
+        joined = left.group(0) + right.group(0)
+        if joined in vocabulary and not _is_abbreviation(left.group(0)):
+            out += [text[last : left.start()], joined]
+            last = right.end()
+    if not out:
+        return text
+    return "".join(out) + text[last:]
 
 
 def tidy_markers(text: str) -> str:
@@ -487,20 +546,33 @@ def tidy_markers(text: str) -> str:
 
 def join_lines(lines: Iterable[str], vocabulary: Vocabulary, *, flat: bool = False) -> str:
     """Join the lines of one paragraph into one line of text."""
-    out = ""
+    done: list[str] = []
+    last = ""
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        out = join_pair(out, line, vocabulary) if out else line
-    if flat or "- " in out:
-        out = rejoin_inline(out, vocabulary) if flat else out
-    out = repair_camel(out, vocabulary)
+        if not last:
+            last = line
+        elif last.endswith("-"):
+            last = join_pair(last, line, vocabulary)
+        else:
+            done.append(last)
+            last = line
+    if last:
+        done.append(last)
+    out = " ".join(done)
+    if flat and "- " in out:
+        out = rejoin_inline(out, vocabulary)
+    if _CAMEL_HINT_RE.search(out):
+        out = repair_camel(out, vocabulary)
     if "-" in out:
         out = repair_soft_hyphens(out, vocabulary)
     if MARK_OPEN in out:
         out = tidy_markers(out)
-    return _SPACES_RE.sub(" ", out).strip()
+    if "  " in out:
+        out = _SPACES_RE.sub(" ", out)
+    return out.strip()
 
 
 # --- the whole stage --------------------------------------------------------------------------
@@ -521,7 +593,8 @@ class Normalized:
 
 def _marker_candidates(line: str, flat: bool) -> list[int]:
     found = [n for m in BRACKET_MARKER_RE.finditer(line) for n in _numbers(m.group(1))]
-    found += [n for m in GLUED_MARKER_RE.finditer(line) for n in _numbers(m.group(1))]
+    if _DIGIT_RE.search(line):
+        found += [n for m in glued_markers(line) for n in _numbers(m.group(0))]
     if not flat:
         m = _LINE_MARKER_RE.match(line)
         if m:
@@ -529,10 +602,11 @@ def _marker_candidates(line: str, flat: bool) -> list[int]:
     return found
 
 
-def normalize(text: str, *, numbered_layout: bool = False) -> Normalized:
+def normalize(text: str, *, numbered_layout: bool = False, precleaned: bool = False) -> Normalized:
     """Run steps 2–7 on decoded text. ``numbered_layout``: bare number lines are question
     numbers (the seed's layout), never footnote markers."""
-    text = preclean(text)
+    if not precleaned:
+        text = preclean(text)
     vocabulary = Vocabulary(text)
     raw_lines: list[tuple[str, bool]] = []
     for line in text.split("\n"):
@@ -587,7 +661,7 @@ def normalize(text: str, *, numbered_layout: bool = False) -> Normalized:
 
     def glued(m: re.Match[str]) -> str:
         nonlocal next_marker
-        numbers = _numbers(m.group(1))
+        numbers = _numbers(m.group(0))
         if numbers[0] == next_marker and all(n in known for n in numbers):
             next_marker = numbers[-1] + 1
             return "".join(marker(n) for n in numbers)
@@ -602,7 +676,11 @@ def normalize(text: str, *, numbered_layout: bool = False) -> Normalized:
                 for n in MARKER_RE.findall(line):
                     next_marker = max(next_marker, int(n) + 1)
             if known:
-                line = GLUED_MARKER_RE.sub(glued, line)
+                pieces, last = [], 0
+                for m in glued_markers(line):
+                    pieces += [line[last : m.start()], glued(m)]
+                    last = m.end()
+                line = "".join(pieces) + line[last:]
                 m = None if (flat or numbered_layout) else _LINE_MARKER_RE.match(line)
                 if m and int(m.group(1)) in known and int(m.group(1)) >= next_marker:
                     n = int(m.group(1))

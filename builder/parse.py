@@ -438,8 +438,9 @@ def parse_document(text: str, *, source: str, identifier: str | None = None) -> 
     """Parse decoded text into a Document. Raises ``NoQuestionsError`` when no question or
     answer is recognisable."""
     warnings: list[str] = []
-    numbered = not _VRAAG_LAYOUT_RE.search(preclean(text))
-    norm = normalize(text, numbered_layout=numbered)
+    clean = preclean(text)
+    numbered = not _VRAAG_LAYOUT_RE.search(clean)
+    norm = normalize(clean, numbered_layout=numbered, precleaned=True)
     preamble_lines, raw_blocks = _cut_blocks(norm, numbered, warnings)
     if not raw_blocks:
         raise NoQuestionsError("no recognisable questions or answers", source=source)

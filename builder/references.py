@@ -57,7 +57,6 @@ MONTHS = {
         start=1,
     )
 }
-_MONTH = "(?:" + "|".join(MONTHS) + ")"
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -66,52 +65,59 @@ def _span(text: str, start: int, end: int) -> Span:
 
 # --- dates ------------------------------------------------------------------------------------
 
-_DATE_RE = re.compile(
-    r"(?<![\d.])(?:(?P<day>\d{1,2})\s+)?(?P<month>"
-    + _MONTH
-    + r")\s+(?P<year>(?:19|20)\d{2})(?!\d)",
-    re.IGNORECASE,
-)
+_YEAR_RE = re.compile(r"[12][09]\d{2}(?!\d)")
+_BEFORE_YEAR_RE = re.compile(r"(?:(?<![\d.])(?P<day>\d{1,2})\s+)?(?P<month>[A-Za-z]{3,9})\s+$")
+
+
+def _date_matches(text: str, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]
+    """(start, end, iso) for every Dutch date in text[start:end]; found from the year back."""
+    stop = len(text) if end is None else end
+    for y in _YEAR_RE.finditer(text, start, stop):
+        if y.group(0)[:2] not in ("19", "20") or (y.start() and text[y.start() - 1].isdigit()):
+            continue
+        window = max(start, y.start() - 16)
+        m = _BEFORE_YEAR_RE.search(text, window, y.start())
+        if not m:
+            continue
+        month = MONTHS.get(m.group("month").lower())
+        if month is None or (m.start("month") > 0 and text[m.start("month") - 1].isalpha()):
+            continue
+        year = int(y.group(0))
+        begin = m.start()
+        if m.group("day"):
+            day = int(m.group("day"))
+            if not 1 <= day <= 31:
+                begin = m.start("month")
+                yield begin, y.end(), f"{year:04d}-{month:02d}"
+                continue
+            yield begin, y.end(), f"{year:04d}-{month:02d}-{day:02d}"
+        else:
+            yield begin, y.end(), f"{year:04d}-{month:02d}"
 
 
 def parse_dutch_date(text: str) -> str | None:
     """ "9 november 2022" -> "2022-11-09", "juni 2022" -> "2022-06"; None if not a date."""
-    m = _DATE_RE.search(text)
-    return _iso(m) if m else None
-
-
-def _iso(m: re.Match[str]) -> str | None:
-    month = MONTHS[m.group("month").lower()]
-    year = int(m.group("year"))
-    if m.group("day"):
-        day = int(m.group("day"))
-        if not 1 <= day <= 31:
-            return None
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    return f"{year:04d}-{month:02d}"
+    for _, _, value in _date_matches(text):
+        return value
+    return None
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
-    out = []
-    for m in _DATE_RE.finditer(text, start, len(text) if end is None else end):
-        value = _iso(m)
-        if value:
-            out.append(DateMention(value, _span(text, m.start(), m.end())))
-    return out
+    return [DateMention(v, _span(text, a, b)) for a, b, v in _date_matches(text, start, end)]
 
 
 # --- citations --------------------------------------------------------------------------------
 
 _DOSSIER = r"\d{2}\s?\d{3}(?:-[A-Z0-9]{1,6})?(?:\s+(?:[A-Z]{1,6}|[IVXLC]{1,6})(?![\w-]))?"
 _KST_RE = re.compile(
-    r"\bKamerstuk(?:ken)?(?:\s+I{1,2})?(?:\s+\d{4}/\d{2,4})?,?\s+"
+    r"Kamerstuk(?:ken)?(?:\s+I{1,2})?(?:\s+\d{4}/\d{2,4})?,?\s+"
     r"(?P<dos>\d{2}\s?\d{3})(?:-(?P<sub>[A-Z0-9]{1,6}))?"
     r"(?:\s+(?P<toev>[A-Z]{1,6}|[IVXLC]{1,6})(?![\w-]))?"
     r"(?:\s*(?:,|en)\s*" + _DOSSIER + r")*"
     r",?\s*nr\.?\s*(?P<nr>\d+)"
 )
 _AH_RE = re.compile(
-    r"\bAanhangsel(?:\s+(?:van\s+de\s+)?Handelingen)?(?:\s+I{1,2})?,?\s+(?:vergaderjaar\s+)?"
+    r"Aanhangsel(?:\s+(?:van\s+de\s+)?Handelingen)?(?:\s+I{1,2})?,?\s+(?:vergaderjaar\s+)?"
     r"(?P<y1>\d{4})\s?[–/-]\s?(?P<y2>\d{1,4}),?\s+(?:nr\.?|nummer)\s*(?P<nr>\d+)"
 )
 
@@ -157,11 +163,11 @@ def cited_ids(citations: Iterable[Citation], own: str | None = None) -> list[str
 
 _REF_NUMS = r"(?P<nums>\d{1,3}(?:\s*(?:,|en|t/m)\s*\d{1,3})*)"
 _XREF_RE = re.compile(
-    r"\b[Aa]ntwoord(?:en)?\s+(?:op|bij)\s+(?:de\s+)?vra(?:ag|gen)\s+"
+    r"[Aa]ntwoord(?:en)?\s+(?:op|bij)\s+(?:de\s+)?vra(?:ag|gen)\s+"
     + _REF_NUMS
-    + r"|\b[Zz]ie\s+(?:ook\s+)?(?:de\s+)?vra(?:ag|gen)\s+"
+    + r"|[Zz]ie\s+(?:ook\s+)?(?:de\s+)?vra(?:ag|gen)\s+"
     + _REF_NUMS.replace("nums", "nums2")
-    + r"|\b[Bb]ij\s+(?:de\s+)?vra(?:ag|gen)\s+"
+    + r"|[Bb]ij\s+(?:de\s+)?vra(?:ag|gen)\s+"
     + _REF_NUMS.replace("nums", "nums3")
     + r"\s+(?=(?:ga|gaan|kom|komen|zal|zullen|wordt|word)\b)"
 )
@@ -192,6 +198,8 @@ def find_cross_references(
     out = []
     for answer in answers:
         for m in _XREF_RE.finditer(text, answer.span.start, answer.span.end):
+            if m.start() and text[m.start() - 1].isalpha():
+                continue  # "beantwoord bij vraag"
             nums = m.group("nums") or m.group("nums2") or m.group("nums3")
             targets = tuple(n for n in parse_numbers(nums) if n in known)
             if targets:
@@ -258,9 +266,28 @@ def _decimal(number: str) -> Decimal:
     return Decimal(number.replace(".", "").replace(",", "."))
 
 
+_CURRENCY_RE = re.compile(r"[€$EeDd](?:(?<=E)UR|(?<=[Ee])uro|(?<=[Dd])ollar|(?<=[€$]))")
+
+
+def _windows(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """Stretches around currency signs and words, widened to whitespace, merged."""
+    windows: list[tuple[int, int]] = []
+    for c in _CURRENCY_RE.finditer(text, start, stop):
+        a = text.rfind(" ", start, max(start, c.start() - 40)) + 1 or start
+        a = max(a, start)
+        b = min(stop, c.end() + 40)
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], b)
+        else:
+            windows.append((a, b))
+    return windows
+
+
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     out = []
-    for m in _AMOUNT_RE.finditer(text, start, len(text) if end is None else end):
+    stop = len(text) if end is None else end
+    matches = [m for a, b in _windows(text, start, stop) for m in _AMOUNT_RE.finditer(text, a, b)]
+    for m in matches:
         number = m.group("num") or m.group("num2")
         scale = (m.group("scale") or m.group("scale2") or "").lower().rstrip(".")
         currency = _CURRENCIES.get((m.group("cur1") or m.group("cur2")).lower(), "EUR")
@@ -277,11 +304,10 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     return out
 
 
-_PERCENT_RE = re.compile(r"(?<![\w,.])(\d+(?:,\d+)?)\s?(?:%|procent\b)")
-_COUNT_RE = re.compile(
-    r"(?<![\w,.€$/-])(\d{1,3}(?:\.\d{3})+|\d{1,6})\s+"
-    r"((?:[a-zà-ÿ]+e\s+)?[a-zà-ÿ]{3,}(?:en|s|’s|'s))\b"
-)
+_PERCENT_RE = re.compile(r"(\d+(?:,\d+)?)\s?(?:%|procent\b)")
+_COUNT_RE = re.compile(r"(\d[\d.]*)\s+((?:[a-zà-ÿ]+e\s+)?[a-zà-ÿ]{3,}(?:en|s|’s|'s))\b")
+_COUNT_NUMBER_RE = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,6}")
+_NOT_BEFORE_NUMBER = frozenset(",.€$/-_")
 _NOT_COUNTED = {*MONTHS, "miljoen", "miljard", "euro", "euro’s", "procent", "jaren", "keren"}
 
 
@@ -294,11 +320,16 @@ def find_quantities(
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
+    def starts_number(i: int) -> bool:
+        return i == 0 or text[i - 1] not in _NOT_BEFORE_NUMBER and not text[i - 1].isalnum()
+
     out = []
     for m in _PERCENT_RE.finditer(text, start, stop):
-        if free(m.start(), m.end()):
+        if starts_number(m.start()) and free(m.start(), m.end()):
             out.append(Quantity(_decimal(m.group(1)), "percent", _span(text, m.start(), m.end())))
     for m in _COUNT_RE.finditer(text, start, stop):
+        if not starts_number(m.start()) or not _COUNT_NUMBER_RE.fullmatch(m.group(1)):
+            continue
         number, noun = m.group(1), m.group(2)
         words = noun.split()
         if words[-1] in _NOT_COUNTED or words[0] in _NOT_COUNTED:

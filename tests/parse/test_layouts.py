@@ -1,0 +1,155 @@
+"""Small documents in each layout the parser reads, and the problems it reports."""
+
+from __future__ import annotations
+
+import pytest
+from kamergraph.builder.parse import parse_document, to_json
+
+from kamergraph.errors import NoQuestionsError
+
+AANHANGSEL_HEAD = (
+    "Vragen van het lid Jansen (VVD) aan de Minister van Financiën over de begroting "
+    "(ingezonden 3 maart 2024).\n\n"
+    "Antwoord van Minister Van Rij (Financiën) (ontvangen 2 april 2024).\n\n"
+)
+
+
+def parse(text: str, **kwargs):
+    return parse_document(text, source="test.txt", **kwargs)
+
+
+def numbers(doc):
+    return [q.numbers for q in doc.questions], [a.numbers for a in doc.answers]
+
+
+def test_vraag_antwoord_with_combined_numbers():
+    text = AANHANGSEL_HEAD + (
+        "Vraag 1\nKent u het bericht?\n\nAntwoord 1\nJa.\n\n"
+        "Vraag 2, 3\nKlopt het? En waarom?\n\nAntwoord 2, 3\nNee.\n\n"
+        "Vraag 4 en 5\nHoeveel? Wanneer?\n\nAntwoord 4 en 5\nVeel, morgen.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2, 3), (4, 5)], [(1,), (2, 3), (4, 5)])
+    assert doc.answers[1].key == "2-3"
+    assert doc.asked_by.member == "Jansen" and doc.asked_by.party == "VVD"
+    assert doc.answered_by.role == "Minister van Financiën"
+    assert (doc.submitted_on, doc.answered_on) == ("2024-03-03", "2024-04-02")
+
+
+def test_antwoord_op_vraag_layout():
+    text = AANHANGSEL_HEAD + (
+        "Vraag 1:\nKent u het bericht?\n\nAntwoord op vraag 1:\nJa, zie ook het antwoord op "
+        "vraag 2.\n\nVraag 2:\nDeelt u de zorg?\n\nAntwoord op vraag 2:\nNee.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.answers[0].text == "Ja, zie ook het antwoord op vraag 2."
+    assert [(x.source, x.target) for x in doc.cross_references] == [((1,), (2,))]
+
+
+def test_seed_layout_bare_numbers_and_antwoord_lines():
+    text = (
+        "De vaste commissie voor Financiën heeft een aantal vragen voorgelegd aan de Minister "
+        "van Financiën over de brief van 1 mei 2024 inzake de voorjaarsnota (Kamerstuk 36 500, "
+        "nr. 1).\n\nDe voorzitter van de commissie,\nDe Vries\n\nDe griffier van de commissie,\n"
+        "Bakker\n\n1\nHoeveel kost het?\n\nAntwoord\nVeel.\n\n2\nWanneer?\n\nAntwoord\nMorgen.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.kind == "Lijst van vragen en antwoorden"
+    assert doc.asked_by.committee == "vaste commissie voor Financiën"
+    assert doc.subject_letter.identifier == "kst-36500-1"
+    assert {s.role: s.name for s in doc.signed_by} == {
+        "voorzitter": "De Vries",
+        "griffier": "Bakker",
+    }
+
+
+def test_committee_list_with_inline_numbers_and_unlabelled_answers():
+    text = (
+        "De vaste commissie voor Defensie heeft een aantal vragen voorgelegd aan de Minister van "
+        "Defensie over de brief van 1 mei 2024 inzake materieel.\n\n"
+        "1. Hoeveel tanks zijn er?\n\nEr zijn 18 tanks.\nDat is genoeg.\n\n"
+        "2. Wanneer komen de fregatten?\n\nIn 2028.\n\n"
+        "3. Wat kost dat?\n\nBijna € 2 miljard.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,), (3,)], [(1,), (2,), (3,)])
+    assert doc.questions[0].text == "Hoeveel tanks zijn er?"
+    assert doc.answers[0].text == "Er zijn 18 tanks. Dat is genoeg."
+    assert [(a.value, a.qualifier) for a in doc.amounts] == [(2000000000, "bijna")]
+
+
+def test_numbered_questions_must_run_in_sequence():
+    text = (
+        "1\nHoeveel kost het?\n\nAntwoord\nDe kosten staan in tabel\n2024\nen verder.\n\n"
+        "2\nWanneer?\n\nAntwoord\nMorgen.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert "2024" in doc.answers[0].text
+
+
+def test_question_without_answer_is_kept_and_reported():
+    doc = parse(AANHANGSEL_HEAD + "Vraag 1\nEen?\n\nAntwoord 1\nJa.\n\nVraag 2\nTwee?\n")
+    assert numbers(doc) == ([(1,), (2,)], [(1,)])
+    assert doc.warnings == ("question 2 has no answer",)
+
+
+def test_answer_without_question_is_reported():
+    doc = parse(AANHANGSEL_HEAD + "Vraag 1\nEen?\n\nAntwoord 1\nJa.\n\nAntwoord 2\nNee.\n")
+    assert numbers(doc) == ([(1,)], [(1,), (2,)])
+    assert doc.warnings == ("answer 2 has no question",)
+
+
+def test_lost_heading_after_page_break():
+    text = AANHANGSEL_HEAD + (
+        "Vraag 1\nEen?\n\nAntwoord 1\nJa, dat klopt.\n\n\nh tk 20232024 12\n\n\n-----\n\n"
+        "en de rest van de tweede vraag?\n\nAntwoord 2\nNee.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert (
+        doc.questions[1].incomplete and doc.questions[1].text == "en de rest van de tweede vraag?"
+    )
+    assert doc.answers[0].text == "Ja, dat klopt."
+    assert doc.identifier == "ah-tk-20232024-12"
+
+
+def test_answer_continues_over_page_break_with_footnotes():
+    text = AANHANGSEL_HEAD + (
+        "Vraag 1\nKent u het bericht?[1 ]\n\nAntwoord 1\nJa, ik ken het bericht en\n\n"
+        "1 De Telegraaf, 1 januari 2024.\n\n\nh tk 20232024 12\n\n\n-----\n\n"
+        "ik deel de zorg.[2 ]\n\nVraag 2\nNog iets?\n\nAntwoord 2\nNee.\n\n"
+        "2 Kamerstuk 36 410, nr. 31\n\n-----\n"
+    )
+    doc = parse(text)
+    assert doc.answers[0].text == "Ja, ik ken het bericht en ik deel de zorg."
+    assert [f.text for f in doc.footnotes] == [
+        "De Telegraaf, 1 januari 2024.",
+        "Kamerstuk 36 410, nr. 31",
+    ]
+    assert doc.questions[0].footnotes == (1,) and doc.answers[0].footnotes == (2,)
+    assert to_json(doc)["cited_ids"] == ["kst-36410-31"]
+
+
+def test_identifier_precedence():
+    text = AANHANGSEL_HEAD + "Vraag 1\nEen?\n\nAntwoord 1\nJa.\n\nh tk 20232024 12\n"
+    assert parse(text).identifier == "ah-tk-20232024-12"
+    assert parse(text).identifier_source == "text"
+    assert parse(text, identifier="kst-1-2").identifier == "kst-1-2"
+    bare = "Vraag 1\nEen?\n\nAntwoord 1\nJa.\n"
+    first = parse(bare)
+    assert first.identifier_source == "content" and first.identifier.startswith("doc-")
+    assert parse(bare.replace("\n", "\r\n")).identifier == first.identifier
+    assert parse(bare + "extra").identifier != first.identifier
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "Zomaar wat tekst zonder vragen.", "Antwoord\nJa.", "2024\n\n2025\n", "Vraag\nAntwoord\n"],
+)
+def test_no_questions(text):
+    with pytest.raises(NoQuestionsError) as info:
+        parse(text)
+    assert info.value.message == "test.txt: no recognisable questions or answers"
