@@ -16,6 +16,7 @@ the HOOK below.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import sys
@@ -93,10 +94,8 @@ def bench(args: argparse.Namespace) -> dict:
         worst = 0
         for path in files[: min(len(files), 200)]:
             tracemalloc.reset_peak()
-            try:
+            with contextlib.suppress(InputError):
                 parse_file(path)
-            except InputError:
-                pass
             worst = max(worst, tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
 
