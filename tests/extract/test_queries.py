@@ -187,3 +187,25 @@ def test_eval_command_prints_the_table(capsys) -> None:
     out = capsys.readouterr().out
     assert re.search(r"instruments-funding-campuses\s+8\s+8\s+1\.00\s+1\.00", out)
     assert "entity groups: 20/20 found" in out
+
+
+@pytest.mark.slow
+def test_eval_exits_1_when_recall_is_too_low(tmp_path, capsys) -> None:
+    corpus = json.loads((ACCEPTANCE / "corpus.json").read_text(encoding="utf-8"))
+    name = "ah-tk-20142015-698_vws_ziekenhuisrekeningen_flat.txt"
+    entry = corpus["documents"][name]
+    entry["entities"] = [*entry["entities"], ["Nergens Genoemde Stichting"]]
+    (tmp_path / "corpus.json").write_text(json.dumps({"documents": {name: entry}}), "utf-8")
+    args = ["eval", "--acceptance", str(tmp_path), "--documents-dir", str(DOCUMENTS)]
+    assert cli.main([*args, "--min-recall", "1.0"]) == 1
+    out = capsys.readouterr().out
+    assert "missing Nergens Genoemde Stichting" in out
+    assert "entity groups: 2/3 found" in out
+    assert cli.main([*args, "--brief"]) == 0  # without a threshold the table is all there is
+
+
+def test_eval_of_a_document_without_acceptance_entry_is_an_error(tmp_path, capsys) -> None:
+    stray = tmp_path / "stray.txt"
+    stray.write_text("Vraag 1\nWaarom?\nAntwoord 1\nDaarom.\n", encoding="utf-8")
+    assert cli.main(["eval", str(stray)]) == 3
+    assert "no acceptance entry for stray.txt" in capsys.readouterr().err
