@@ -19,6 +19,7 @@ keys or class restrictions (the test above fails if that changes).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,7 +37,7 @@ from kamergraph.errors import UsageError
 Triple = tuple[Node, Node, Node]
 
 CACHE_DIR = paths.ROOT / ".cache" / "reason"
-RULES_VERSION = "1"  # bump when the derivation of the tables changes
+RULES_VERSION = "3"  # bump when the derivation of the tables changes
 
 # Vocabularies whose own terms are not part of what we infer (owlrl's axiomatic triples).
 _META_NAMESPACES = (
@@ -46,6 +47,8 @@ _META_NAMESPACES = (
     "http://www.w3.org/2001/XMLSchema#",
     "http://www.daml.org/2002/03/agents/agent-ont#",  # owlrl's error messages
 )
+# rdflib's namespace attribute lookup is slow in a hot loop: look the terms up once.
+_TYPE = RDF.type
 _TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource})
 _REFLEXIVE_SCHEMA = frozenset(
     {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs}
@@ -94,9 +97,9 @@ def is_relevant(triple: Triple) -> bool:
         return False
     if p in _REFLEXIVE_SCHEMA and s == o:
         return False
-    if p == RDF.type and (o in _TRIVIAL_TYPES or str(o).startswith(_META_NAMESPACES)):
+    if p == _TYPE and (o in _TRIVIAL_TYPES or str(o).startswith(_META_NAMESPACES)):
         return False
-    return not (p == RDF.type and isinstance(o, Literal))
+    return not (p == _TYPE and isinstance(o, Literal))
 
 
 def schema_files(
@@ -108,26 +111,38 @@ def schema_files(
 def load_schema(
     files: Sequence[Path] | None = None, *, cache_dir: Path | None = CACHE_DIR
 ) -> Schema:
-    """The schema closure of ``files`` (default: the ontology and every thesaurus file),
-    from the on-disk cache when the files have not changed."""
+    """The schema closure of ``files`` (default: the ontology and every thesaurus file) and
+    its rule tables, from the on-disk cache when the files have not changed."""
     files = schema_files() if files is None else list(files)
     key = _cache_key(files)
     cache = Path(cache_dir) / f"schema-{key}.pickle" if cache_dir is not None else None
     if cache is not None and cache.exists():
-        with cache.open("rb") as stream:
-            asserted, closure = pickle.load(stream)
-    else:
-        asserted, closure = _compute_closure(files)
-        if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            ignore = cache.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")
-            temporary = cache.with_suffix(".tmp")
-            with temporary.open("wb") as stream:
-                pickle.dump((asserted, closure), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(cache)
-    return build_schema(asserted, closure)
+        try:
+            with cache.open("rb") as stream:
+                schema = pickle.load(stream)
+            if isinstance(schema, Schema):
+                return schema
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+            pass  # a damaged or outdated cache file: compute again
+    schema = build_schema(*_compute_closure(files))
+    if cache is not None:
+        _write_cache(cache, schema)
+    return schema
+
+
+def _write_cache(cache: Path, schema: Schema, keep: int = 3) -> None:
+    """Write atomically (a temporary file renamed into place); keep the newest few files."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    ignore = cache.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as stream:
+        pickle.dump(schema, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(cache)
+    older = sorted(cache.parent.glob("schema-*.pickle"), key=lambda p: p.stat().st_mtime)
+    for stale in older[:-keep]:
+        stale.unlink(missing_ok=True)
 
 
 def _cache_key(files: Sequence[Path]) -> str:
@@ -163,11 +178,66 @@ def owlrl_closure(graph: Graph) -> Graph:
     return closed
 
 
+# What makes a triple part of the terminology (TBox) rather than of the thesaurus data.
+_TBOX_PREDICATES = frozenset(
+    {
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        RDFS.domain,
+        RDFS.range,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+        OWL.inverseOf,
+        OWL.propertyChainAxiom,
+        OWL.disjointWith,
+        OWL.propertyDisjointWith,
+        OWL.members,
+        RDF.first,
+        RDF.rest,
+    }
+)
+_TBOX_TYPES = frozenset(
+    {
+        OWL.Ontology,
+        OWL.Class,
+        RDFS.Class,
+        RDF.Property,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.TransitiveProperty,
+        OWL.SymmetricProperty,
+        OWL.AsymmetricProperty,
+        OWL.IrreflexiveProperty,
+        OWL.AllDisjointClasses,
+    }
+)
+
+
+def split_terminology(graph: Graph) -> tuple[Graph, Graph]:
+    """(TBox, ABox): the triples about classes, properties and their axioms, and the rest
+    (the thesaurus concepts and their facts)."""
+    terms = {s for s, p, o in graph if p in _TBOX_PREDICATES or (p == _TYPE and o in _TBOX_TYPES)}
+    tbox, abox = Graph(), Graph()
+    for triple in graph:
+        (tbox if triple[0] in terms else abox).add(triple)
+    return tbox, abox
+
+
 def _compute_closure(files: Sequence[Path]) -> tuple[frozenset[Triple], frozenset[Triple]]:
+    """owlrl's closure of the terminology, then the rule tables applied to the thesaurus.
+
+    owlrl over ontology + thesaurus takes half a minute or more; over the terminology alone
+    a second or two. The thesaurus is data (concepts, types, kg:partOf, ...), for which the
+    rule tables derived from the terminology's closure are complete (a slow test compares
+    the result with owlrl's closure of everything)."""
     graph = read_schema_graph(files)
     asserted = frozenset(graph)
-    closed = owlrl_closure(graph)
-    return asserted, frozenset(t for t in closed if not isinstance(t[0], Literal))
+    tbox, abox = split_terminology(graph)
+    tbox_closure = frozenset(t for t in owlrl_closure(tbox) if not isinstance(t[0], Literal))
+    terminology = build_schema(frozenset(tbox), tbox_closure)
+    derived = _forward_chain(abox, terminology)
+    return asserted, tbox_closure | frozenset(abox) | frozenset(derived)
 
 
 def build_schema(asserted: frozenset[Triple], closure: frozenset[Triple]) -> Schema:
@@ -267,18 +337,18 @@ def _consequences(triple: Triple, schema: Schema, store: _Store) -> Iterator[Tri
     """Everything one rule application derives from ``triple`` together with the store."""
     s, p, o = triple
     node_object = not isinstance(o, Literal)
-    if p == RDF.type:
+    if p == _TYPE:
         for c in schema.superclasses.get(o, ()):
-            yield (s, RDF.type, c)
+            yield (s, _TYPE, c)
         return
     for q in schema.superproperties.get(p, ()):
         yield (s, q, o)
     for c in schema.domains.get(p, ()):
-        yield (s, RDF.type, c)
+        yield (s, _TYPE, c)
     if not node_object:
         return
     for c in schema.ranges.get(p, ()):
-        yield (o, RDF.type, c)
+        yield (o, _TYPE, c)
     for q in schema.inverses.get(p, ()):
         yield (o, q, s)
     if p in schema.symmetric:
@@ -303,11 +373,10 @@ def _consequences(triple: Triple, schema: Schema, store: _Store) -> Iterator[Tri
                     yield (a, target, b)
 
 
-def infer(document_graph: Graph, schema: Schema) -> Graph:
-    """The triples OWL RL derives from ``document_graph`` together with the schema closure
-    that are neither in the document graph nor in the schema closure. The input is not
-    changed."""
-    store = _Store(schema, document_graph)
+def _forward_chain(triples: Iterable[Triple], schema: Schema) -> set[Triple]:
+    """Semi-naive forward chaining: every triple the rule tables derive from ``triples`` and
+    the schema closure that is in neither."""
+    store = _Store(schema, triples)
     new: set[Triple] = set()
     delta = [t for t in store.known if not isinstance(t[0], Literal)]
     while delta:
@@ -320,6 +389,14 @@ def infer(document_graph: Graph, schema: Schema) -> Graph:
                     new.add(derived)
                     following.append(derived)
         delta = following
+    return new
+
+
+def infer(document_graph: Graph, schema: Schema) -> Graph:
+    """The triples OWL RL derives from ``document_graph`` together with the schema closure
+    that are neither in the document graph nor in the schema closure. The input is not
+    changed."""
+    new = _forward_chain(document_graph, schema)
     result = Graph()
     for triple in sorted(new):
         if is_relevant(triple):
@@ -354,4 +431,5 @@ __all__ = [
     "owlrl_new_triples",
     "read_schema_graph",
     "schema_files",
+    "split_terminology",
 ]

@@ -143,7 +143,10 @@ def validate(data: Graph | Dataset, *, shapes: Graph | None = None) -> Report:
     )
     prefixes = _prefixes(graph, shapes_graph)
     results = sorted(
-        (_result(graph, results_graph, node, prefixes) for node in _result_nodes(results_graph)),
+        (
+            _result(graph, shapes_graph, results_graph, node, prefixes)
+            for node in _result_nodes(results_graph)
+        ),
         key=lambda r: (r.focus_name, r.path or "", r.shape or "", r.message),
     )
     conforms = not any(r.severity is Severity.VIOLATION for r in results)
@@ -196,7 +199,12 @@ def _as_graph(data: Graph | Dataset) -> Graph:
 
 
 def _result_nodes(results_graph: Graph) -> Iterable[Node]:
-    return results_graph.subjects(RDF.type, SH.ValidationResult)
+    """Top-level results (nested ``sh:detail`` results explain a top-level one)."""
+    return (
+        node
+        for node in results_graph.subjects(RDF.type, SH.ValidationResult)
+        if (None, SH.detail, node) not in results_graph
+    )
 
 
 def _prefixes(*graphs: Graph) -> list[tuple[str, str]]:
@@ -236,7 +244,11 @@ def _path_text(results_graph: Graph, path: Node, prefixes: list[tuple[str, str]]
     return prefixed(path, prefixes)
 
 
-def _render(message: str, values: Mapping[str, str], prefixes: list[tuple[str, str]]) -> str:
+def _render(
+    message: str, values: Mapping[str, str], prefixes: list[tuple[str, str]], data: Graph
+) -> str:
+    """Fill in {$this}, {$value}, {$path}; show IRIs of data nodes that pySHACL pasted into a
+    SPARQL-based message in prefixed form (IRIs the shape's own text mentions stay as written)."""
     message = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), message)
 
     def iri(match: re.Match[str]) -> str:
@@ -245,19 +257,26 @@ def _render(message: str, values: Mapping[str, str], prefixes: list[tuple[str, s
         while text and text[-1] in ".,;:)'":
             trail = text[-1] + trail
             text = text[:-1]
-        return prefixed(URIRef(text), prefixes) + trail
+        node = URIRef(text)
+        if (node, None, None) not in data and (None, None, node) not in data:
+            return match.group(0)
+        return prefixed(node, prefixes) + trail
 
     return _IRI_IN_TEXT.sub(iri, " ".join(message.split()))
 
 
 def _result(
-    data: Graph, results_graph: Graph, node: Node, prefixes: list[tuple[str, str]]
+    data: Graph,
+    shapes: Graph,
+    results_graph: Graph,
+    node: Node,
+    prefixes: list[tuple[str, str]],
 ) -> Result:
     focus = results_graph.value(node, SH.focusNode)
     assert focus is not None  # every sh:ValidationResult has one
     value = results_graph.value(node, SH.value)
     path_node = results_graph.value(node, SH.resultPath)
-    shape = results_graph.value(node, SH.sourceShape)
+    shape = _named_shape(shapes, results_graph.value(node, SH.sourceShape))
     severity_node = results_graph.value(node, SH.resultSeverity)
     path = _path_text(results_graph, path_node, prefixes) if path_node is not None else None
     focus_name = prefixed(focus, prefixes)
@@ -267,7 +286,7 @@ def _result(
     if path:
         values["path"] = path
     messages = sorted(str(m) for m in results_graph.objects(node, SH.resultMessage))
-    message = _render(messages[0], values, prefixes) if messages else "does not conform"
+    message = _render(messages[0], values, prefixes, data) if messages else "does not conform"
     return Result(
         severity=_severity(severity_node),
         focus_node=focus,
@@ -278,6 +297,15 @@ def _result(
         focus_name=focus_name,
         shape=prefixed(shape, prefixes) if isinstance(shape, URIRef) else None,
     )
+
+
+def _named_shape(shapes: Graph, shape: Node | None) -> Node | None:
+    """The named node shape a (blank) property shape belongs to."""
+    seen: set[Node] = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        shape = shapes.value(None, SH.property, shape) or shapes.value(None, SH.node, shape)
+    return shape
 
 
 def _severity(node: Node | None) -> Severity:

@@ -106,11 +106,6 @@ def test_ontology_uses_only_constructs_the_reasoner_applies():
         assert (None, construct, None) not in graph, construct
 
 
-@pytest.fixture(scope="module")
-def schema_closure() -> Graph:
-    return owlrl_closure(read_schema_graph(schema_files()))
-
-
 @pytest.mark.slow
 def test_ontology_and_thesaurus_are_consistent_under_owl_rl(schema_closure: Graph):
     errors = [

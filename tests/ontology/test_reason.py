@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from kamergraph.builder.reason import (
     infer,
+    is_relevant,
     load_schema,
     owlrl_new_triples,
     read_schema_graph,
     schema_files,
 )
 from kamergraph.builder.vocab import ELI, ELI_DL, KG, KGT, SCHEMA, TOOIONT
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, BNode, Graph, URIRef
 
 DATA = Path(__file__).parent / "data"
 DOC = "https://w3id.org/kamergraph/id/doc/kst-33009-123/"
@@ -91,3 +92,39 @@ def test_infer_equals_owlrl_full_closure(schema, document):
     assert not extra, sorted(extra)[:10]
     print(f"infer: {fast * 1000:.1f} ms, owlrl full closure: {slow * 1000:.0f} ms")
     assert fast * 20 < slow
+
+
+def _named(triples) -> set:
+    return {t for t in triples if is_relevant(t) and not any(isinstance(n, BNode) for n in t)}
+
+
+@pytest.mark.slow
+def test_schema_closure_equals_owlrl_full_closure(schema_closure: Graph):
+    """The schema closure (owlrl on the terminology, rule tables on the thesaurus) is what
+    owlrl gives for ontology + thesaurus together, on the triples that matter."""
+    started = time.perf_counter()
+    ours = load_schema(schema_files(), cache_dir=None)
+    elapsed = time.perf_counter() - started
+    assert _named(ours.closure) == _named(schema_closure)
+    print(f"schema closure: {elapsed:.1f} s, {len(ours.closure)} triples")
+
+
+def test_schema_cache_is_used_and_keyed_by_content(tmp_path: Path):
+    ontology_copy = tmp_path / "kamergraph.ttl"
+    ontology_copy.write_bytes(schema_files()[0].read_bytes())
+    cache = tmp_path / "cache"
+    first = load_schema([ontology_copy], cache_dir=cache)
+    (entry,) = cache.glob("schema-*.pickle")
+    started = time.perf_counter()
+    again = load_schema([ontology_copy], cache_dir=cache)
+    assert time.perf_counter() - started < 1.0
+    assert again.closure == first.closure
+    ontology_copy.write_text(
+        ontology_copy.read_text(encoding="utf-8")
+        + "\n<urn:x:a> a <https://w3id.org/kamergraph/def#Answer> .\n",
+        encoding="utf-8",
+    )
+    changed = load_schema([ontology_copy], cache_dir=cache)
+    assert len(list(cache.glob("schema-*.pickle"))) == 2
+    assert (URIRef("urn:x:a"), RDF.type, SCHEMA.Answer) in changed.closure
+    assert entry.exists()
