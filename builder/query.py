@@ -54,6 +54,7 @@ class NamedQuery:
     description: str
     text: str
     path: Path
+    params: tuple[str, ...] = ()  # "# param: NAME  what it is" lines
 
 
 def read_named_query(path: Path) -> NamedQuery:
@@ -70,15 +71,19 @@ def read_named_query(path: Path) -> NamedQuery:
         header.append(line.lstrip("#").strip())
     fields = {}
     free = []
+    params = []
     for line in header:
         key, sep, value = line.partition(":")
-        if sep and key.strip().lower() in ("title", "description"):
-            fields[key.strip().lower()] = value.strip()
+        key = key.strip().lower()
+        if sep and key == "param":
+            params.append(value.strip())
+        elif sep and key in ("title", "description"):
+            fields[key] = value.strip()
         elif line:
             free.append(line)
     title = fields.get("title") or (free.pop(0) if free else Path(path).stem)
     description = fields.get("description") or " ".join(free)
-    return NamedQuery(Path(path).stem, title, description, text, Path(path))
+    return NamedQuery(Path(path).stem, title, description, text, Path(path), tuple(params))
 
 
 def named_queries(directory: Path = paths.QUERIES_DIR) -> dict[str, NamedQuery]:
