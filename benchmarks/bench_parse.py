@@ -8,6 +8,8 @@ document in one process, checks the question numbers and answer blocks against t
 manifest, and reports peak memory two ways: the process's peak resident set size
 (``resource.getrusage``) and the largest ``tracemalloc`` peak while parsing one document
 (measured in a second pass, since tracemalloc slows parsing down). Target: >= 200 docs/s.
+Both wall-clock and CPU-time rates are reported: on a shared machine the CPU-time rate is the
+one-core figure, the wall-clock rate includes time spent waiting for the core.
 
 Extraction (issue 5) is timed too when ``kamergraph.builder.extract.extract`` exists: see
 the HOOK below.
@@ -73,12 +75,14 @@ def bench(args: argparse.Namespace) -> dict:
         documents = []
         failed = 0
         start = time.perf_counter()
+        cpu_start = time.process_time()
         for path in files:
             try:
                 documents.append((path, parse_file(path)))
             except InputError:
                 failed += 1
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
 
         correct = checked = 0
         for path, doc in documents:
@@ -105,6 +109,8 @@ def bench(args: argparse.Namespace) -> dict:
             "megabytes": round(total_bytes / 1e6, 2),
             "seconds": round(seconds, 3),
             "documents_per_second": round(len(files) / seconds, 1) if seconds else None,
+            "cpu_seconds": round(cpu_seconds, 3),
+            "documents_per_cpu_second": round(len(files) / cpu_seconds, 1) if cpu_seconds else None,
             "target_documents_per_second": TARGET_DOCS_PER_SECOND,
             "structure_correct": f"{correct}/{checked}",
             "questions": sum(len(d.questions) for _, d in documents),
@@ -151,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for key, value in result.items():
             print(f"{key:34} {value}")
-        ok = (result["documents_per_second"] or 0) >= TARGET_DOCS_PER_SECOND
-        print(f"{'target met':34} {ok}")
+        for rate in ("documents_per_second", "documents_per_cpu_second"):
+            ok = (result[rate] or 0) >= TARGET_DOCS_PER_SECOND
+            print(f"{'target met (' + rate + ')':34} {ok}")
     return 0
 
 

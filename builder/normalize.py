@@ -403,7 +403,7 @@ ABBREVIATIONS = frozenset(
 ELISION_WORDS = frozenset(["en", "of", "tot", "als", "noch", "dan", "maar", "en/of", "&"])
 _VOWELS = set("aeiouy")
 _DIAERESIS = str.maketrans("eiu", "ëïü")
-_WORD_RE = re.compile(r"[\w’']+(?:-[\w’']+)*")
+_WORD_RE = re.compile(r"[\w’'-]+")
 
 
 class Vocabulary:

@@ -266,18 +266,24 @@ def _decimal(number: str) -> Decimal:
     return Decimal(number.replace(".", "").replace(",", "."))
 
 
-_CURRENCY_RE = re.compile(r"[€$EeDd](?:(?<=E)UR|(?<=[Ee])uro|(?<=[Dd])ollar|(?<=[€$]))")
+_CURRENCY_TOKENS = ("€", "$", "EUR", "euro", "Euro", "dollar", "Dollar")
 
 
 def _windows(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     """Stretches around currency signs and words, widened to whitespace, merged."""
+    anchors = []
+    for token in _CURRENCY_TOKENS:
+        i = text.find(token, start, stop)
+        while i != -1:
+            anchors.append((i, i + len(token)))
+            i = text.find(token, i + 1, stop)
+    anchors.sort()
     windows: list[tuple[int, int]] = []
-    for c in _CURRENCY_RE.finditer(text, start, stop):
-        a = text.rfind(" ", start, max(start, c.start() - 40)) + 1 or start
-        a = max(a, start)
-        b = min(stop, c.end() + 40)
+    for a0, b0 in anchors:
+        a = max(start, text.rfind(" ", start, max(start, a0 - 40)) + 1)
+        b = min(stop, b0 + 40)
         if windows and a <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], b)
+            windows[-1] = (windows[-1][0], max(b, windows[-1][1]))
         else:
             windows.append((a, b))
     return windows
@@ -304,8 +310,10 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     return out
 
 
-_PERCENT_RE = re.compile(r"(\d+(?:,\d+)?)\s?(?:%|procent\b)")
-_COUNT_RE = re.compile(r"(\d[\d.]*)\s+((?:[a-zà-ÿ]+e\s+)?[a-zà-ÿ]{3,}(?:en|s|’s|'s))\b")
+_NUMBER_TOKEN_RE = re.compile(r"\d[\d.,]*")
+_PERCENT_AFTER_RE = re.compile(r"\s?(?:%|procent\b)")
+_NOUN_AFTER_RE = re.compile(r"\s+((?:[a-zà-ÿ]+e\s+)?[a-zà-ÿ]{3,}(?:en|s|’s|'s))\b")
+_PERCENT_NUMBER_RE = re.compile(r"\d+(?:,\d+)?")
 _COUNT_NUMBER_RE = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,6}")
 _NOT_BEFORE_NUMBER = frozenset(",.€$/-_")
 _NOT_COUNTED = {*MONTHS, "miljoen", "miljard", "euro", "euro’s", "procent", "jaren", "keren"}
@@ -324,21 +332,31 @@ def find_quantities(
         return i == 0 or text[i - 1] not in _NOT_BEFORE_NUMBER and not text[i - 1].isalnum()
 
     out = []
-    for m in _PERCENT_RE.finditer(text, start, stop):
-        if starts_number(m.start()) and free(m.start(), m.end()):
-            out.append(Quantity(_decimal(m.group(1)), "percent", _span(text, m.start(), m.end())))
-    for m in _COUNT_RE.finditer(text, start, stop):
-        if not starts_number(m.start()) or not _COUNT_NUMBER_RE.fullmatch(m.group(1)):
+    for m in _NUMBER_TOKEN_RE.finditer(text, start, stop):
+        if not starts_number(m.start()):
             continue
-        number, noun = m.group(1), m.group(2)
+        number = m.group(0).rstrip(".,")
+        end = m.start() + len(number)
+        after = text[end : end + 1]
+        if after in ("%", " ", "p") or after == "\n":
+            p = _PERCENT_AFTER_RE.match(text, end, stop)
+            if p and _PERCENT_NUMBER_RE.fullmatch(number) and free(m.start(), p.end()):
+                span = _span(text, m.start(), p.end())
+                out.append(Quantity(_decimal(number), "percent", span))
+                continue
+        c = _NOUN_AFTER_RE.match(text, end, stop) if after.isspace() else None
+        if not c or not _COUNT_NUMBER_RE.fullmatch(number):
+            continue
+        noun = c.group(1)
         words = noun.split()
         if words[-1] in _NOT_COUNTED or words[0] in _NOT_COUNTED:
             continue
-        if re.fullmatch(r"(?:19|20)\d{2}", number) or not free(m.start(), m.end()):
+        if re.fullmatch(r"(?:19|20)\d{2}", number) or not free(m.start(), c.end()):
             continue
         before = text[max(start, m.start() - 8) : m.start()].lower()
         if re.search(r"(?:nr\.?|vraag|vragen|artikel|bijlage)\s*$", before):
             continue
-        out.append(Quantity(_decimal(number), "count", _span(text, m.start(), m.end()), noun=noun))
+        span = _span(text, m.start(), c.end())
+        out.append(Quantity(_decimal(number), "count", span, noun=noun))
     out.sort(key=lambda q: q.span.start)
     return out
