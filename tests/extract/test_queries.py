@@ -176,9 +176,10 @@ def test_empty_thesaurus_graph_answers_laws_and_organisations(tmp_path) -> None:
     assert {"Wet natuurbescherming", "Regeling ammoniak en veehouderij"} <= labels(
         store, "laws-mentioned"
     )
-    assert {"Centraal Bureau voor de Statistiek", "Commissie Deskundigen Meststoffenwet"} <= labels(
-        store, "organisations-mentioned"
-    )
+    organisations = labels(store, "organisations-mentioned")
+    assert "Commissie Deskundigen Meststoffenwet" in organisations
+    # the document writes both; the first one written names the entity
+    assert {"Centraal Bureau voor de Statistiek", "Centraal Bureau voor Statistiek"} & organisations
 
 
 @pytest.mark.slow
