@@ -66,22 +66,33 @@ def dataset_iri(base: str) -> URIRef:
 def schema_lines(schema: Any, base: str, graph_major: bool) -> tuple[list[str], list[str]]:
     """Sorter lines of the schema graph (ontology + thesaurus as asserted) and of the
     triples its closure adds, with blank nodes given labels derived from their content so
-    that they are the same in every build."""
-    asserted = Graph()
-    for triple in schema.asserted:
-        asserted.add(triple)
-    labels = _stable_bnode_labels(asserted)
-    asserted = _relabel(asserted, labels)
-    inferred = _relabel(schema.inferred(), labels)
+    that they are the same in every build. Works on the triple sets directly: building
+    rdflib graphs of this size costs seconds."""
+    from .reason import is_relevant
+
+    asserted = schema.asserted
+    inferred = [t for t in schema.closure - asserted if is_relevant(t)]
+    labels = _stable_bnode_labels([*asserted, *inferred])
     return (
-        output.quad_lines(asserted, schema_graph_iri(base), graph_major=graph_major),
-        output.quad_lines(inferred, inferred_graph_iri(base), graph_major=graph_major),
+        output.triple_lines(
+            asserted, schema_graph_iri(base), graph_major=graph_major, bnodes=labels
+        ),
+        output.triple_lines(
+            inferred, inferred_graph_iri(base), graph_major=graph_major, bnodes=labels
+        ),
     )
 
 
-def _stable_bnode_labels(graph: Graph) -> dict[Node, BNode]:
+def _stable_bnode_labels(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, str]:
     """A label per blank node from a hash of what it says (recursively, for RDF lists) and
     of the triples pointing at it."""
+    outgoing: dict[Node, list[tuple[Node, Node]]] = {}
+    incoming: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o in triples:
+        if isinstance(s, BNode):
+            outgoing.setdefault(s, []).append((p, o))
+        if isinstance(o, BNode):
+            incoming.setdefault(o, []).append((s, p))
     digests: dict[Node, str] = {}
 
     def describe(node: Node, depth: int = 0) -> str:
@@ -91,28 +102,19 @@ def _stable_bnode_labels(graph: Graph) -> dict[Node, BNode]:
             return digests[node]
         if depth > 50:  # a cycle of blank nodes: fall back to a constant
             return "_:cycle"
-        outgoing = sorted(
-            f"{output.nt_term(p)} {describe(o, depth + 1)}"
-            for p, o in graph.predicate_objects(node)
+        out = sorted(
+            f"{output.nt_term(p)} {describe(o, depth + 1)}" for p, o in outgoing.get(node, ())
         )
-        incoming = sorted(
+        into = sorted(
             f"{output.nt_term(s)} {output.nt_term(p)}"
-            for s, p in graph.subject_predicates(node)
+            for s, p in incoming.get(node, ())
             if not isinstance(s, BNode)
         )
-        digest = hashlib.sha1("\n".join(outgoing + ["<-"] + incoming).encode()).hexdigest()[:16]
+        digest = hashlib.sha1("\n".join([*out, "<-", *into]).encode()).hexdigest()[:16]
         digests[node] = f"_:b{digest}"
         return digests[node]
 
-    nodes = {t for triple in graph for t in triple if isinstance(t, BNode)}
-    return {node: BNode(describe(node)[2:]) for node in nodes}
-
-
-def _relabel(graph: Graph, labels: dict[Node, BNode]) -> Graph:
-    result = Graph()
-    for s, p, o in graph:
-        result.add((labels.get(s, s), p, labels.get(o, o)))  # type: ignore[arg-type]
-    return result
+    return {node: describe(node) for node in (*outgoing, *incoming)}
 
 
 # --- statistics ---------------------------------------------------------------------------

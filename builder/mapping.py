@@ -168,7 +168,7 @@ class _Mapper:
             self.map_answerer()
         letter_id = d.subject_letter.identifier if d.subject_letter is not None else None
         if d.subject_letter is not None and letter_id and OFFICIAL_ID.match(letter_id):
-            letter = self.cited_document(d.subject_letter.identifier)
+            letter = self.cited_document(letter_id)
             self.add(doc, KG.aboutLetter, letter)
             self.add_date(letter, KG.date, d.subject_letter.date)
             if d.subject_letter.title:

@@ -22,6 +22,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import IO
@@ -92,14 +93,14 @@ def output_format(path: Path, requested: str | None = None) -> str:
         if name not in FORMATS:
             raise UsageError(f"unknown output format {requested!r} (use {', '.join(FORMATS)})")
         return name
-    name = EXTENSIONS.get(path.suffix.lower())
-    if name is None:
+    found = EXTENSIONS.get(path.suffix.lower())
+    if found is None:
         raise UsageError(
             f"cannot tell the output format from the extension {path.suffix!r}; "
             f"use --format ({', '.join(FORMATS)})",
             source=str(path),
         )
-    return name
+    return found
 
 
 # --- terms and lines ----------------------------------------------------------------------
@@ -136,6 +137,27 @@ def quad_lines(graph: Graph, graph_iri: str, *, graph_major: bool = False) -> li
     lines = []
     for s, p, o in graph:
         triple = f"{nt_term(s)} {nt_term(p)} {nt_term(o)}"
+        lines.append(f"{g} {triple} ." if graph_major else f"{triple} {g} .")
+    return lines
+
+
+def triple_lines(
+    triples: Iterable[tuple[Node, Node, Node]],
+    graph_iri: str,
+    *,
+    graph_major: bool = False,
+    bnodes: dict[Node, str] | None = None,
+) -> list[str]:
+    """Like ``quad_lines`` for plain triples; ``bnodes`` gives blank nodes fixed labels."""
+    g = f"<{graph_iri}>"
+    labels = bnodes or {}
+
+    def term(node: Node) -> str:
+        return labels.get(node) or nt_term(node)
+
+    lines = []
+    for s, p, o in triples:
+        triple = f"{term(s)} {nt_term(p)} {term(o)}"
         lines.append(f"{g} {triple} ." if graph_major else f"{triple} {g} .")
     return lines
 
@@ -191,7 +213,7 @@ class QuadSorter:
             self._spill()
         runs = self.runs
         while len(runs) > MERGE_FAN_IN:  # keep the number of open files bounded
-            merged = []
+            merged: list[Path] = []
             for start in range(0, len(runs), MERGE_FAN_IN):
                 target = self.directory / f"merge-{len(self.runs) + len(merged):05d}.nq"
                 with open(target, "w", encoding="utf-8", newline="\n") as out:
@@ -263,6 +285,7 @@ def _write_ntriples(lines: Iterator[str], out: IO[str]) -> int:
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
+@lru_cache(maxsize=65536)
 def _compact(term: str) -> str:
     """Prefixed name for an IRI term when its local part is a plain name; literals get a
     prefixed datatype. Anything else stays in N-Triples form (valid Turtle)."""

@@ -182,7 +182,9 @@ def run(
     store: ox.Store, query: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None
 ) -> Result:
     """Run ``query`` over the union of the store's graphs, ``params`` bound to variables."""
-    substitutions = {ox.Variable(name): value for name, value in (params or {}).items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): value for name, value in (params or {}).items()
+    }
     try:
         return store.query(
             query, use_default_graph_as_union=True, substitutions=substitutions or None
