@@ -287,7 +287,7 @@ class RawFootnote:
 
 _FOOTNOTE_START_RE = re.compile(r"(\d{1,3})(?:(?P<glued>(?=[A-Za-zÀ-ÿ«“\"‘'(\[]))|\s+(?=\S))")
 _FLAT_FOOTNOTE_RE = re.compile(
-    r"(?:^|(?<=\s))(\d{1,3})(?:\s+(?=\d)|\s+|(?=[A-Z«“(]))(?=[A-Z«“\"‘'(\[\d]|https?:|www\.)"
+    r"(?:^|(?<=\s))(\d{1,3})(?:\s+(?=\d)|\s+|(?=[A-Z«“(]|https?:|www\.))(?=[A-Z«“\"‘'(\[\d]|https?:|www\.)"
 )
 
 
