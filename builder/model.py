@@ -89,6 +89,7 @@ class Asker:
     committee: str | None = None
     member: str | None = None
     party: str | None = None
+    co_askers: tuple[Person, ...] = ()  # further members of "Vragen van de leden A (X) en B (Y)"
 
 
 @dataclass(frozen=True, slots=True)
