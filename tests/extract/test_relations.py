@@ -7,6 +7,8 @@ from kamergraph.builder import extract, patterns
 from kamergraph.builder.model import Extraction
 from kamergraph.builder.vocab import KG
 
+from kamergraph.errors import InputError
+
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
@@ -129,6 +131,14 @@ def rels(gazetteer, make_document, answer: str, question: str = "Wat doet u?", *
             },
         ),
         (
+            "De WBSO wordt uitgevoerd door RVO. Nederland neemt sinds 2021 deel aan Horizon Europe.",
+            "Wat doet u?",
+            {
+                ("wbso", "administeredBy", "rvo"),
+                ("nederland", "participatesIn", "horizon-europe"),
+            },
+        ),
+        (
             "NXP is voortgekomen uit Philips.",
             "Wat doet u?",
             {("nxp", "spunOffFrom", "philips")},
@@ -195,3 +205,14 @@ def test_rule_predicates_and_classes_are_ontology_terms() -> None:
             getattr(KG, pattern.cls.rsplit("#", 1)[1])
     for cls in loaded.head_classes.values():
         getattr(KG, cls.rsplit("#", 1)[1])
+
+
+def test_a_broken_pattern_file_is_one_error_naming_it(tmp_path) -> None:
+    bad = tmp_path / "patterns.toml"
+    bad.write_text(
+        "[macros]\nART = ''\nLISTSEP = ','\n[[relation]]\nname = 'x'\npredicate = 'locatedIn'\n"
+        "pattern = '{E:a}(?P<a>x)'\nsubject = ['group:a']\nobject = ['group:a']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"patterns.toml: bad pattern"):
+        patterns.load(bad)
