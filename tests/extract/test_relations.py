@@ -131,7 +131,8 @@ def rels(gazetteer, make_document, answer: str, question: str = "Wat doet u?", *
             },
         ),
         (
-            "De WBSO wordt uitgevoerd door RVO. Nederland neemt sinds 2021 deel aan Horizon Europe.",
+            "De WBSO wordt uitgevoerd door RVO. Nederland neemt sinds 2021 deel aan "
+            "Horizon Europe.",
             "Wat doet u?",
             {
                 ("wbso", "administeredBy", "rvo"),
