@@ -436,7 +436,9 @@ def _is_abbreviation(part: str) -> bool:
     return low in ABBREVIATIONS or not any(c in _VOWELS for c in low)
 
 
-def rejoin(left: str, right: str, vocabulary: Vocabulary | set[str] = frozenset()) -> str:
+def rejoin(
+    left: str, right: str, vocabulary: Vocabulary | set[str] | frozenset[str] = frozenset()
+) -> str:
     """Rejoin a word split at a line end: ``left`` ends before the hyphen, ``right`` is the
     word that follows. Returns the word as it should be written."""
     if not left or not right:
@@ -677,15 +679,15 @@ def normalize(text: str, *, numbered_layout: bool = False, precleaned: bool = Fa
                     next_marker = max(next_marker, int(n) + 1)
             if known:
                 pieces, last = [], 0
-                for m in glued_markers(line):
-                    pieces += [line[last : m.start()], glued(m)]
-                    last = m.end()
+                for g in glued_markers(line):
+                    pieces += [line[last : g.start()], glued(g)]
+                    last = g.end()
                 line = "".join(pieces) + line[last:]
-                m = None if (flat or numbered_layout) else _LINE_MARKER_RE.match(line)
-                if m and int(m.group(1)) in known and int(m.group(1)) >= next_marker:
-                    n = int(m.group(1))
+                lm = None if (flat or numbered_layout) else _LINE_MARKER_RE.match(line)
+                if lm and int(lm.group(1)) in known and int(lm.group(1)) >= next_marker:
+                    n = int(lm.group(1))
                     next_marker = n + 1
-                    line = marker(n) + line[m.end() :]
+                    line = marker(n) + line[lm.end() :]
             if flat:
                 flat_lines.add(len(out_lines))
             out_lines.append(line)

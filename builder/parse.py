@@ -295,7 +295,16 @@ _MEMBER_RE = re.compile(
 )
 _ANSWERED_RE = re.compile(
     r"Antwoord (?:van|mede namens) (?:de )?(?P<title>" + _ROLE + r")\s+(?P<name>[^()]+?)\s*"
-    r"\((?P<portfolio>[^()]+)\)\s*(?:\([^()]*\)\s*)*?\(ontvangen (?P<date>[^)]+)\)"
+    r"\((?P<portfolio>[^()]+)\)[^()]{0,200}?(?:\([^()]*\)[^()]{0,200}?)*?"
+    r"\(ontvangen (?P<date>[^)]+)\)"
+)
+_SUBMITTED_RE = re.compile(r"\(ingezonden (?P<date>[^)]+)\)")
+_RECEIVED_RE = re.compile(r"\(ontvangen (?P<date>[^)]+)\)")
+_CO_ASKER_RE = re.compile(r"(?:,|\ben\b)\s*(?P<name>[^(),]+?)\s*\((?P<party>[^()]+)\)")
+_KST_HEADER_RE = re.compile(
+    r"Vergaderjaar \d{4}\s?[–-]\s?\d{4}\s+(?P<dos>\d{2} ?\d{3})(?:-(?P<sub>[A-Z0-9]{1,6}))?"
+    r"(?: (?P<toev>[A-Z]{1,6}|[IVXLC]{1,6})(?![\w-]))?\s.{0,300}?\bNr\. ?(?P<nr>\d+)\s+"
+    r"(?P<kind>LIJST VAN VRAGEN EN ANTWOORDEN|Lijst van vragen en antwoorden)"
 )
 _COMMITTEE_RE = re.compile(
     r"(?:De|de) (?P<committee>(?:vaste |algemene |tijdelijke )?commissie (?:voor|van) .+?) heeft "
@@ -374,9 +383,19 @@ def _metadata(preamble_lines: Sequence[str], preamble: str) -> _Meta:
     m = _VERGADERJAAR_NR_RE.search(flat)
     if m:
         meta.identifier = f"ah-tk-{m.group('y1')}{m.group('y2')}-{m.group('nr')}"
+    m = _KST_HEADER_RE.search(flat)
+    if m:
+        parts = [m.group("dos").replace(" ", ""), m.group("sub"), m.group("toev"), m.group("nr")]
+        meta.identifier = "kst-" + "-".join(p for p in parts if p)
     m = _MEMBER_RE.search(flat)
     if m:
-        meta.asked_by = Asker(member=m.group("member").strip(), party=m.group("party").strip())
+        co_askers = tuple(
+            Person(name=c.group("name").strip(), party=c.group("party").strip())
+            for c in _CO_ASKER_RE.finditer(m.group("others") or "")
+        )
+        meta.asked_by = Asker(
+            member=m.group("member").strip(), party=m.group("party").strip(), co_askers=co_askers
+        )
         meta.addressed_to = _split_roles(m.group("to"))
         meta.subject = m.group("subject").strip()
         meta.submitted_on = references.parse_dutch_date(m.group("date"))
@@ -401,13 +420,17 @@ def _metadata(preamble_lines: Sequence[str], preamble: str) -> _Meta:
                     date=references.parse_dutch_date(letter.group("date")),
                     title=" ".join(letter.group("title").split()),
                 )
+    if meta.submitted_on is None and (m := _SUBMITTED_RE.search(flat)):
+        meta.submitted_on = references.parse_dutch_date(m.group("date"))
+    if meta.answered_on is None and (m := _RECEIVED_RE.search(flat)):
+        meta.answered_on = references.parse_dutch_date(m.group("date"))
     m = _ANSWERED_BY_LETTER_RE.search(flat)
     if m and meta.answered_on is None:
         meta.answered_on = references.parse_dutch_date(m.group("date"))
     m = _ADOPTED_RE.search(flat)
     if m:
         meta.adopted_on = references.parse_dutch_date(m.group("date"))
-    see_also = []
+    see_also: list[str] = []
     for m in _SEE_ALSO_RE.finditer(flat):
         see_also.extend(c.identifier for c in references.find_citations(m.group("refs")))
     meta.see_also = tuple(dict.fromkeys(see_also))
@@ -471,7 +494,7 @@ def parse_document(text: str, *, source: str, identifier: str | None = None) -> 
     footnotes: list[Footnote] = []
     if norm.footnotes:
         out.add("\n\nVoetnoten\n")
-        marker_at = {}
+        marker_at: dict[int, int] = {}
         for number, offset in body_markers:
             marker_at.setdefault(number, offset)
         for k, raw_note in enumerate(norm.footnotes):
@@ -580,7 +603,11 @@ def to_json(document: Document) -> dict[str, Any]:
     d = document
     asked_by = None
     if d.asked_by is not None:
-        asked_by = {k: v for k, v in dataclasses.asdict(d.asked_by).items() if v is not None}
+        asked_by = {k: v for k, v in dataclasses.asdict(d.asked_by).items() if v}
+        if "co_askers" in asked_by:
+            asked_by["co_askers"] = [
+                {k: v for k, v in p.items() if v is not None} for p in asked_by["co_askers"]
+            ]
     answered_by = None
     if d.answered_by is not None:
         answered_by = {k: v for k, v in dataclasses.asdict(d.answered_by).items() if v is not None}

@@ -153,3 +153,48 @@ def test_no_questions(text):
     with pytest.raises(NoQuestionsError) as info:
         parse(text)
     assert info.value.message == "test.txt: no recognisable questions or answers"
+
+
+def test_kst_list_with_header_and_running_footers():
+    text = (
+        "Tweede Kamer der Staten-Generaal 2\nVergaderjaar 2022–2023\n33 009 Innovatiebeleid\n"
+        "32 637 Bedrijfslevenbeleid\nNr. 123 LIJST VAN VRAGEN EN ANTWOORDEN\n"
+        "Vastgesteld 26 juni 2023\n"
+        "De vaste commissie voor Economische Zaken en Klimaat heeft een aantal vragen voorgelegd "
+        "aan de Minister van Economische Zaken en Klimaat over de brief van 8 juni 2023 inzake "
+        "de maakindustrie (Kamerstukken 33 009 en 32 637, nr. 121).\n\n"
+        "1\nWelke lessen trekt het kabinet?\n\nAntwoord\nDe keuze van Brainport is om te\n"
+        "kst-33009-123\nISSN 0921 - 7371\n’s-Gravenhage 2023\n"
+        "Tweede Kamer, vergaderjaar 2022–2023, 33 009, nr. 123 2\n"
+        "versterken.\n\n2\nEn verder?\n\nAntwoord\nJa.\n"
+        "Tweede Kamer, vergaderjaar 2022–2023, 33 009, nr. 123 3\n"
+    )
+    doc = parse(text)
+    assert doc.identifier == "kst-33009-123"
+    assert doc.kind == "Lijst van vragen en antwoorden"
+    assert doc.adopted_on == "2023-06-26"
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.answers[0].text == "De keuze van Brainport is om te versterken."
+    assert doc.subject_letter.identifier == "kst-33009-121"
+
+
+def test_members_asking_together_and_answer_on_behalf():
+    text = (
+        "Vragen van de leden Bikker (ChristenUnie) en Omtzigt (NSC) aan de Ministers van "
+        "Buitenlandse Zaken en voor Buitenlandse Handel en Ontwikkelingssamenwerking over "
+        "Armenië (ingezonden 2 oktober 2023).\n\n"
+        "Antwoord van Minister Bruins Slot (Buitenlandse Zaken), mede namens de Minister voor "
+        "Buitenlandse Handel en Ontwikkelingssamenwerking (ontvangen 13 november 2023).\n\n"
+        "Vraag 1\nEen?\n\nAntwoord 1\nJa.\n"
+    )
+    doc = parse(text)
+    assert doc.asked_by.member == "Bikker" and doc.asked_by.party == "ChristenUnie"
+    assert [(p.name, p.party) for p in doc.asked_by.co_askers] == [("Omtzigt", "NSC")]
+    assert doc.addressed_to == (
+        "Minister van Buitenlandse Zaken",
+        "Minister voor Buitenlandse Handel en Ontwikkelingssamenwerking",
+    )
+    assert doc.answered_by.name == "Bruins Slot"
+    assert doc.answered_by.role == "Minister van Buitenlandse Zaken"
+    assert (doc.submitted_on, doc.answered_on) == ("2023-10-02", "2023-11-13")
+    assert to_json(doc)["asked_by"]["co_askers"] == [{"name": "Omtzigt", "party": "NSC"}]
