@@ -233,7 +233,7 @@ def strip_furniture(line: str) -> tuple[str, bool, list[str]]:
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_|_(?!\w)")
 _SUPERSCRIPT_RE = re.compile(r"\[(e|de|ste|er|ste|me|en)\s?\]")
-BRACKET_MARKER_RE = re.compile(r"\[\s?(\d{1,3}(?:\s+\d{1,3})*)\s*\]")
+BRACKET_MARKER_RE = re.compile(r"\[\^?\s?(\d{1,3}(?:\s+\d{1,3})*)\s*\]")
 _GLUED_DIGITS_RE = re.compile(r"\d{1,2}(?:,\s?\d{1,2})*(?=[\s,.;:?!)]|$)")
 _DIGIT_RE = re.compile(r"\d")
 _GLUED_AFTER = frozenset('?!.»”"’)')
@@ -285,18 +285,34 @@ class RawFootnote:
     lines: list[str]
 
 
-_FOOTNOTE_START_RE = re.compile(r"(\d{1,3})(?:(?P<glued>(?=[A-Za-zÀ-ÿ«“\"‘'(\[]))|\s+(?=\S))")
+_FOOTNOTE_START_RE = re.compile(
+    r"\[\^?(?P<dn>\d{1,3})\]:?\s*(?=\S)"  # "[^1]: text", "[1] text" (markdown, HTML)
+    r"|(?P<pn>\d{1,3})\)\s+(?=\S)"  # "1) text"
+    r"|(?P<n>\d{1,3})(?:(?P<glued>(?=[A-Za-zÀ-ÿ«“\"‘'(\[]))|\s+(?=\S))"  # "1 text", "1Text"
+)
+
+
+def _footnote_number(m: re.Match[str]) -> int:
+    return int(m.group("dn") or m.group("pn") or m.group("n"))
+
+
 _FLAT_FOOTNOTE_RE = re.compile(
     r"(?:^|(?<=\s))(\d{1,3})(?:\s+(?=\d)|\s+|(?=[A-Z«“(]|https?:|www\.))(?=[A-Z«“\"‘'(\[\d]|https?:|www\.)"
 )
 
 
-def _is_footnote_start(lines: Sequence[str], i: int, expected: int, markers_seen: set[int]) -> bool:
+def _is_footnote_start(
+    lines: Sequence[str], i: int, expected: int, markers_seen: set[int], numbered: bool = False
+) -> bool:
     m = _FOOTNOTE_START_RE.match(lines[i])
-    if not m or int(m.group(1)) != expected or m.end() >= len(lines[i]):
+    if not m or _footnote_number(m) != expected or m.end() >= len(lines[i]):
         return False
+    if m.group("dn") or m.group("pn"):
+        return True
     if lines[i][m.end() :].lstrip().startswith((MARK_OPEN,)):
         return False
+    if numbered and expected not in markers_seen:
+        return False  # "1 Welke lessen …?" is a question there, unless a marker was seen
     prev_blank = i == 0 or not lines[i - 1].strip()
     glued = m.group("glued") is not None
     nxt = lines[i][m.end()]
@@ -308,11 +324,11 @@ def _is_footnote_start(lines: Sequence[str], i: int, expected: int, markers_seen
 
 
 def _footnote_block(
-    page: list[str], expected: int, markers_seen: set[int]
+    page: list[str], expected: int, markers_seen: set[int], numbered: bool = False
 ) -> tuple[list[str], list[RawFootnote]]:
     """Split the footnote block off the foot of a page of lines."""
     candidates = [
-        i for i in range(len(page)) if _is_footnote_start(page, i, expected, markers_seen)
+        i for i in range(len(page)) if _is_footnote_start(page, i, expected, markers_seen, numbered)
     ]
     if not candidates:
         return page, []
@@ -323,7 +339,7 @@ def _footnote_block(
             continue
         m = _FOOTNOTE_START_RE.match(line)
         number = expected + len(notes)
-        if m and int(m.group(1)) == number and m.end() < len(line):
+        if m and _footnote_number(m) == number and m.end() < len(line):
             notes.append(RawFootnote(number, [line[m.end() :].strip()]))
         elif notes:
             notes[-1].lines.append(line.strip())
@@ -648,7 +664,7 @@ def normalize(text: str, *, numbered_layout: bool = False, precleaned: bool = Fa
         if flats and flats[-1]:
             body, notes = _flat_footnote_block(lines, expected, markers_seen)
         else:
-            body, notes = _footnote_block(lines, expected, markers_seen)
+            body, notes = _footnote_block(lines, expected, markers_seen, numbered_layout)
         footnotes.extend(notes)
         body_pages.append([(line, flats[i]) for i, line in enumerate(body)])
 

@@ -71,7 +71,9 @@ A_HEAD_RE = re.compile(
     r"^(?:Antwoord|ANTWOORD)(?:\s+(?:op|bij|OP)\s+(?:de\s+)?(?:vraag|vragen|VRAAG|VRAGEN))?"
     r"(?:\s+" + _NUMS + r")?" + _AFTER
 )
-N_HEAD_RE = re.compile(r"^(?P<nums>\d{1,3})(?:\s*\.?\s*$|\.\s+(?P<rest>\S.*)$)")
+N_HEAD_RE = re.compile(
+    r"^(?P<nums>\d{1,3})(?:\s*\.?\s*$|\.\s+(?P<rest>\S.*)$|\s+(?P<rest2>[A-Z«“\"‘(].*)$)"
+)
 _VRAAG_LAYOUT_RE = re.compile(r"(?:^|[\n.?!»”\d] ?)\s*[#*_ ]*Vraag\s+\d{1,3}\b")
 
 
@@ -106,7 +108,7 @@ def _cut_blocks(
         current = block
         return block
 
-    for line in norm.lines:
+    for index, line in enumerate(norm.lines):
         if line is PAGE_BREAK:
             (current.lines if current else preamble).append(PAGE_BREAK)
             continue
@@ -118,8 +120,11 @@ def _cut_blocks(
             nums = _numbers(m.group("nums"))
             strict = m.re is N_HEAD_RE
             ok = nums and (nums[0] == last_q + 1 if strict else nums[0] > last_q)
+            if strict and m.group("rest2") is not None:
+                # "1 Welke lessen …?": only where a new question can start, and it asks
+                ok = ok and (current is None or current.kind == "a") and _asks(norm.lines, index)
             if ok:
-                rest = m.group("rest")
+                rest = m.group("rest") if not strict else (m.group("rest") or m.group("rest2"))
                 heading = s[: len(s) - len(rest)] if rest else s
                 asked[nums] = open_block("q", nums, heading, rest)
                 last_q = max(nums)
@@ -171,6 +176,16 @@ def _cut_blocks(
         if b.kind == "q" and not set(b.numbers) <= answered:
             warnings.append(f"question {lost_key(b.numbers)} has no answer")
     return preamble, blocks
+
+
+def _asks(lines: Sequence[Line], index: int) -> bool:
+    """Whether the paragraph starting at ``lines[index]`` holds a question mark."""
+    for line in lines[index : index + 12]:
+        if line is None or not line.strip():
+            return False
+        if "?" in line:
+            return True
+    return False
 
 
 def lost_key(numbers: Sequence[int]) -> str:

@@ -198,3 +198,31 @@ def test_members_asking_together_and_answer_on_behalf():
     assert doc.answered_by.role == "Minister van Buitenlandse Zaken"
     assert (doc.submitted_on, doc.answered_on) == ("2023-10-02", "2023-11-13")
     assert to_json(doc)["asked_by"]["co_askers"] == [{"name": "Omtzigt", "party": "NSC"}]
+
+
+def test_number_and_question_on_one_line():
+    text = (
+        "1 Welke lessen trekt het kabinet?\n\nAntwoord\nGeen. Het gaat om\n"
+        "2 Ministeries die samenwerken.\n\n"
+        "2 Wanneer komt de strategie?\n\nAntwoord\nIn het najaar.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.answers[0].text == "Geen. Het gaat om 2 Ministeries die samenwerken."
+    assert doc.questions[1].text == "Wanneer komt de strategie?"
+
+
+def test_markdown_footnote_definitions_at_the_end():
+    text = AANHANGSEL_HEAD + (
+        "**Vraag 1**\nKent u het bericht?[^1]\n\n**Antwoord 1**\nJa, zie de brief.[^2]\n\n"
+        "[^1]: NOS, 1 januari 2024, https://nos.nl/artikel/1.\n"
+        "[^2]: Kamerstuk 36 410, nr. 31.\n"
+    )
+    doc = parse(text)
+    assert doc.questions[0].text == "Kent u het bericht?"
+    assert doc.answers[0].text == "Ja, zie de brief."
+    assert [(f.number, f.urls) for f in doc.footnotes] == [
+        (1, ("https://nos.nl/artikel/1",)),
+        (2, ()),
+    ]
+    assert (doc.questions[0].footnotes, doc.answers[0].footnotes) == ((1,), (2,))
