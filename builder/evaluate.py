@@ -343,10 +343,22 @@ def cases(acceptance: Path, documents: Path) -> list[Case]:
                 Case(
                     file=documents / file_name,
                     identifier=entry["identifier"],
+                    competency=_corpus_questions(entry),
                     entity_groups=entry.get("entities", ()),
                 )
             )
     return out
+
+
+def _corpus_questions(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The corpus file's citations and cross-references, asked with the seed's queries."""
+    questions: dict[str, Any] = {}
+    if "cited_ids" in entry:
+        questions["cited-documents"] = {"expect_ids": entry["cited_ids"]}
+    if "cross_references" in entry:
+        pairs = [[a, q] for answers, q in entry["cross_references"] for a in answers]
+        questions["answer-cross-references"] = {"expect_pairs": pairs}
+    return questions
 
 
 def build_store(case: Case, workdir: Path, context: Any = None) -> ox.Store:
