@@ -226,3 +226,32 @@ def test_markdown_footnote_definitions_at_the_end():
         (2, ()),
     ]
     assert (doc.questions[0].footnotes, doc.answers[0].footnotes) == ((1,), (2,))
+
+
+def test_all_questions_first_then_all_answers():
+    text = AANHANGSEL_HEAD + (
+        "1\nKent u het bericht?\n\n2\nDeelt u de zorg?\n\n"
+        "Antwoord 1\nJa.\n\nAntwoord 2\nNee, zie het antwoord op vraag 1.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.questions[1].text == "Deelt u de zorg?"
+    assert doc.warnings == ()
+    assert [(x.source, x.target) for x in doc.cross_references] == [((2,), (1,))]
+
+
+def test_html_text_with_glued_markers_and_notes_at_the_end():
+    text = AANHANGSEL_HEAD + (
+        "Vraag 1\nBent u bekend met de commentaren «Netjes gezuiverd»1 en «Goede bedoelingen»2?\n"
+        "Antwoord 1\nJa.\nVraag 2\nKlopt het?\nAntwoord 2\nJa, zie de motie.3\n\n"
+        "1 Nederlands Dagblad, 29 september 2023.\n2 De Volkskrant, 20 september 2023.\n"
+        "3 Motie Ceder, Kamerstuk 21 501-02, nr. 2732\n"
+    )
+    doc = parse(text)
+    assert doc.questions[0].text == (
+        "Bent u bekend met de commentaren «Netjes gezuiverd» en «Goede bedoelingen»?"
+    )
+    assert doc.answers[1].text == "Ja, zie de motie."
+    assert [f.number for f in doc.footnotes] == [1, 2, 3]
+    assert (doc.questions[0].footnotes, doc.answers[1].footnotes) == ((1, 2), (3,))
+    assert to_json(doc)["cited_ids"] == ["kst-21501-02-2732"]
