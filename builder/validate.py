@@ -300,11 +300,16 @@ def _result(
 
 
 def _named_shape(shapes: Graph, shape: Node | None) -> Node | None:
-    """The named node shape a (blank) property shape belongs to."""
+    """The named shape a blank property shape belongs to: the node shape holding it, or the
+    one a top-level property shape names with ``rdfs:isDefinedBy``."""
     seen: set[Node] = set()
     while isinstance(shape, BNode) and shape not in seen:
         seen.add(shape)
-        shape = shapes.value(None, SH.property, shape) or shapes.value(None, SH.node, shape)
+        shape = (
+            shapes.value(None, SH.property, shape)
+            or shapes.value(None, SH.node, shape)
+            or shapes.value(shape, RDFS.isDefinedBy)
+        )
     return shape
 
 

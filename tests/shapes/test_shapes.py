@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from kamergraph.builder.validate import Severity, load_shapes, validate
-from rdflib import RDF, Graph
+from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SH
 
 from kamergraph import paths
@@ -65,11 +65,10 @@ def test_violating_case_is_reported_by_its_shape_with_a_readable_message(case: P
 def test_every_targeted_shape_has_both_cases():
     shapes = load_shapes(paths.SHAPES_DIR)
     targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
-    named = {
-        str(s)[len(SHAPES_NS) :]
-        for s in shapes.subjects(RDF.type, SH.NodeShape)
-        if str(s).startswith(SHAPES_NS) and any(shapes.value(s, t) is not None for t in targets)
-    }
+    targeted = {s for t in targets for s in shapes.subjects(t, None) if shapes.value(s, RDF.type)}
+    owners = {shapes.value(s, RDFS.isDefinedBy) or s for s in targeted}
+    named = {str(s)[len(SHAPES_NS) :] for s in owners if str(s).startswith(SHAPES_NS)}
+    assert all(str(s).startswith(SHAPES_NS) for s in owners), "a targeted shape without a name"
     folders = {p.name for p in CASES.iterdir() if p.is_dir()}
     assert named == folders
     for name in named:
