@@ -146,6 +146,7 @@ _FLAT_CUT_RE = re.compile(
     r"|(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, "
     r"|(?:Tweede|Eerste) Kamer der Staten-Generaal"
     r"|h tk \d{8} \d+"
+    r"|(?<!\S)-{5,}(?!\S)"
 )
 _HEAD_AFTER = frozenset('.?!»”")]:')
 
@@ -192,6 +193,7 @@ FURNITURE: tuple[str, ...] = (
     r"(?P<kst>kst-\d{5}(?:-[A-Z0-9]+)*-\d+)(?=\s*(?:$|ISSN))",
     r"h tk (?P<htkyear>\d{8}) (?P<htknr>\d+)",
     r"-{3,}\s*$",
+    r"-{5,}(?=\s)",
     r"_{3,}\s*$",
     r"\*{3,}\s*$",
     r"#{1,6}\s*\d{1,4}\s*$",
