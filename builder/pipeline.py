@@ -61,7 +61,10 @@ class Source:
 class Options:
     base: str = DEFAULT_BASE
     jobs: int = 1
-    on_error: str = "stop"  # "stop": the first bad document ends the run; "skip": report it
+    # "stop": a document that cannot be read or parsed ends the run, one that violates the
+    # shapes stops the graph from being written; "skip": such documents are reported and left
+    # out, the rest is written
+    on_error: str = "stop"
     allow_invalid: bool = False  # write a graph that violates the shapes (and say so)
     format: str | None = None  # output format; default from the output file's extension
     progress: bool | None = None  # None: a progress bar only when stderr is a terminal
@@ -81,7 +84,8 @@ class Summary:
     triples_asserted: int = 0
     triples_inferred: int = 0
     triples_written: int = 0
-    violations: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)  # in the graph (or refusing it)
+    rejected: list[str] = field(default_factory=list)  # of documents skipped for them
     skipped: list[str] = field(default_factory=list)  # one message per skipped document
     notes: list[str] = field(default_factory=list)  # e.g. a stage that is not available
     written: bool = False
@@ -372,6 +376,14 @@ def build(
                 if options.on_error == "stop":
                     raise InputError(error)
                 summary.skipped.append(error)
+                continue
+            if result.violations and options.on_error == "skip" and not options.allow_invalid:
+                # an invalid document is a bad document too: report it, build the rest
+                summary.skipped.append(
+                    f"{result.source}: its graph violates the shapes "
+                    f"({len(result.violations)} violations); first: {result.violations[0]}"
+                )
+                summary.rejected += result.violations
                 continue
             seen_ids[result.identifier] = result.source
             counts = dict(result.counts)

@@ -50,7 +50,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--on-error",
         choices=["stop", "skip"],
         default="stop",
-        help="a bad document ends the run (stop) or is reported and skipped "
+        help="a bad document (unreadable, unparsable or violating the shapes) ends the run "
+        "(stop) or is reported and left out "
         f"(skip; exit code {EXIT_PARTIAL})",
     )
     parser.add_argument(
@@ -94,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
             f"({len(summary.violations)} violations; --allow-invalid)",
             file=sys.stderr,
         )
+    for line in summary.rejected:
+        print(line, file=sys.stderr)
     for message in summary.skipped:
         print(f"kamergraph build: skipped {message}", file=sys.stderr)
     if not args.quiet:

@@ -303,3 +303,24 @@ def test_inputs_that_do_not_exist_are_usage_errors(tmp_path: Path) -> None:
     assert code == 2 and "no such file" in stderr and "Traceback" not in stderr
     code, _stdout, stderr = run_cli("build", str(tmp_path / "*.txt"), "-o", str(tmp_path / "g.nq"))
     assert code == 2 and "no files match" in stderr
+
+
+def test_on_error_skip_leaves_out_an_invalid_document(tmp_path: Path, context, monkeypatch):
+    original = mapping.map_document
+    defective = _defective_mapping(original)
+
+    def only_the_seed(document, *args, **kwargs):
+        chosen = defective if document.identifier == SEED_ID else original
+        return chosen(document, *args, **kwargs)
+
+    monkeypatch.setattr(mapping, "map_document", only_the_seed)
+    sources = [pipeline.Source(paths.SAMPLE_DOCUMENT, SEED_ID), pipeline.Source(CORPUS[0])]
+    out = tmp_path / "g.nq"
+    summary = pipeline.build(
+        sources, out, pipeline.Options(progress=False, on_error="skip"), context=context
+    )
+    assert summary.documents == 1 and summary.violations == []
+    assert len(summary.skipped) == 1 and "violates the shapes" in summary.skipped[0]
+    assert summary.rejected and all(line.startswith(SEED_ID) for line in summary.rejected)
+    text = out.read_text(encoding="utf-8")
+    assert f"graph/doc/{SEED_ID}>" not in text and "graph/doc/ah-tk-" in text
