@@ -503,6 +503,9 @@ def parse_document(text: str, *, source: str, identifier: str | None = None) -> 
         span = out.add(_block_text(raw.lines, norm, flat))
         cls = Question if raw.kind == "q" else Answer
         block = cls(numbers=raw.numbers, span=span, incomplete=raw.incomplete)
+        if not span.text:
+            label = "question" if raw.kind == "q" else "answer"
+            warnings.append(f"{label} {lost_key(raw.numbers)} is empty")
         block_markers.append((block, first_marker, len(out.markers)))
     body_markers = list(out.markers)
 

@@ -255,3 +255,12 @@ def test_html_text_with_glued_markers_and_notes_at_the_end():
     assert [f.number for f in doc.footnotes] == [1, 2, 3]
     assert (doc.questions[0].footnotes, doc.answers[1].footnotes) == ((1, 2), (3,))
     assert to_json(doc)["cited_ids"] == ["kst-21501-02-2732"]
+
+
+def test_empty_answer_is_reported():
+    doc = parse(
+        AANHANGSEL_HEAD + "Vraag 1\nEen?\n\nAntwoord 1\n\nVraag 2\nTwee?\n\nAntwoord 2\nJa.\n"
+    )
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.answers[0].text == ""
+    assert doc.warnings == ("answer 1 is empty",)
