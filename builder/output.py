@@ -399,6 +399,17 @@ def _write_jsonld(lines: Iterator[str], out: IO[str]) -> int:
 # --- atomic files -----------------------------------------------------------------------
 
 
+def check_writable(path: Path) -> None:
+    """Raise ``OutputError`` now if ``path`` cannot be written later."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise OutputError("the output folder does not exist", source=str(path))
+    if not os.access(folder, os.W_OK):
+        raise OutputError("the output folder is not writable", source=str(path))
+    if Path(path).is_dir():
+        raise OutputError("is a folder, not a file", source=str(path))
+
+
 @contextmanager
 def atomic_write(path: Path) -> Iterator[IO[str]]:
     """A text file that appears at ``path`` only when the block completes without error."""

@@ -348,6 +348,7 @@ def build(
     if options.on_error not in ON_ERROR:
         raise UsageError(f"--on-error must be one of {', '.join(ON_ERROR)}")
     fmt = output.output_format(output_path, options.format)
+    output.check_writable(output_path)  # fail before the work, not after it
     graph_major = fmt in output.GRAPH_MAJOR
     context = context or load_context(options.base)
     summary = Summary(output=output_path, format=fmt, notes=list(context.notes))

@@ -235,3 +235,11 @@ def test_a_build_killed_while_writing_leaves_the_old_output(tmp_path: Path) -> N
         if process.poll() is None:
             process.kill()
     assert out.read_text(encoding="utf-8") == "previous output\n"
+
+
+def test_an_unwritable_output_fails_before_the_work(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    missing = tmp_path / "no" / "such" / "folder" / "g.nq"
+    code, _stdout, stderr = run_cli("build", str(paths.SAMPLE_DOCUMENT), "-o", str(missing))
+    assert code == 6 and "output folder does not exist" in stderr and "Traceback" not in stderr
