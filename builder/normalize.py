@@ -482,7 +482,8 @@ def rejoin(
 
 _LEFT_WORD_RE = re.compile(r"([\w&’']+(?:-[\w&’']+)*)-$")
 _RIGHT_WORD_RE = re.compile(r"^[\w’']+")
-_INLINE_SPLIT_RE = re.compile(r"([\w&’']+(?:-[\w&’']+)*)- ([a-zà-ÿ][\w’']*)")
+_INLINE_SPLIT_RE = re.compile(r"([\w&’']+(?:-[\w&’']+)*)- ([A-Za-zà-ÿ][\w’']*)")
+_URL_TAIL_RE = re.compile(r"(?:https?://|www\.)\S*[/\-._=?&#%~]$")
 _CAMEL_HINT_RE = re.compile(r"[a-zà-ÿ][A-Z]")
 _CAMEL_RE = re.compile(r"\b([A-Z][a-zà-ÿ]{2,})([A-Z][a-zà-ÿ]{2,})\b")
 
@@ -574,6 +575,8 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary, *, flat: bool = Fal
             continue
         if not last:
             last = line
+        elif _URL_TAIL_RE.search(last, max(0, len(last) - 300)) and not line[:1].isupper():
+            last += line  # a URL broken at the line end: "https://www.bd.nl/binnenland/"
         elif last.endswith("-"):
             last = join_pair(last, line, vocabulary)
         else:

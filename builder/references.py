@@ -165,7 +165,8 @@ _REF_NUMS = r"(?P<nums>\d{1,3}(?:\s*(?:,|en|t/m)\s*\d{1,3})*)"
 _XREF_RE = re.compile(
     r"[Aa]ntwoord(?:en)?\s+(?:op|bij)\s+(?:de\s+)?vra(?:ag|gen)\s+"
     + _REF_NUMS
-    + r"|[Zz]ie\s+(?:ook\s+)?(?:de\s+)?vra(?:ag|gen)\s+"
+    + r"|[Zz]ie\s+(?:ook\s+)?(?:het\s+|de\s+|mijn\s+)?"
+    r"(?:antwoord(?:en)?\s+(?:op\s+(?:de\s+)?vra(?:ag|gen)\s+)?|vra(?:ag|gen)\s+)"
     + _REF_NUMS.replace("nums", "nums2")
     + r"|[Bb]ij\s+(?:de\s+)?vra(?:ag|gen)\s+"
     + _REF_NUMS.replace("nums", "nums3")

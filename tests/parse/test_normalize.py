@@ -76,6 +76,20 @@ def test_flat_text_rejoins_split_words_but_not_elisions():
     )
 
 
+def test_url_broken_at_a_line_end_is_rejoined():
+    lines = ["Brabants Dagblad (https://www.bd.nl/binnenland/verguisde-", "stalvloer~a1b2/?cb=1)."]
+    assert join_lines(lines, Vocabulary(" ".join(lines))) == (
+        "Brabants Dagblad (https://www.bd.nl/binnenland/verguisde-stalvloer~a1b2/?cb=1)."
+    )
+
+
+def test_flat_capital_after_split_keeps_the_hyphen():
+    text = "in Noord- Brabant en Zuid- en Noord-Holland"
+    assert join_lines([text], Vocabulary(text), flat=True) == (
+        "in Noord-Brabant en Zuid- en Noord-Holland"
+    )
+
+
 def test_lost_hyphen_restored_from_the_document():
     text = "in NagornoKarabach en in Nagorno-Karabach"
     assert join_lines([text], Vocabulary(text)) == "in Nagorno-Karabach en in Nagorno-Karabach"

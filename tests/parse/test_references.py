@@ -106,6 +106,10 @@ def test_quantities():
         ("zie ook het antwoord op vraag 3.", [(3,)]),
         ("Zoals bij vraag 7 aangegeven kent de ggz", []),  # points at the question, not an answer
         ("in antwoord op vraag 99 staat", []),  # no such question
+        ("(zie antwoord 3)", [(3,)]),
+        ("zie ook mijn antwoorden op de vragen 2 en 3.", [(2, 3)]),
+        ("zie vraag 5", [(5,)]),
+        ("zie bijlage 2 en zie 2023", []),
     ],
 )
 def test_cross_references(text, targets):
