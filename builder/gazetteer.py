@@ -187,6 +187,13 @@ class Gazetteer:
         for patterns in index.values():
             patterns.sort(key=lambda p: (-len(p.lowers), p.lowers, p.exacts))
         self._index = dict(index)
+        self._chain: list[dict[tuple[str, str], list[_Pattern]]] = [
+            *(parent._chain if parent is not None else []),
+            self._index,
+        ]
+        self._firsts: frozenset[str] = frozenset(first for first, _ in self._index) | (
+            parent._firsts if parent is not None else frozenset()
+        )
         self.size = len(grouped)
 
     @classmethod
@@ -202,12 +209,13 @@ class Gazetteer:
         """A gazetteer that knows these labels as well (e.g. a document's own abbreviations)."""
         return Gazetteer(entries, parent=self)
 
-    def _patterns(self, first: str, second: str | None) -> Iterable[_Pattern]:
-        if self.parent is not None:
-            yield from self.parent._patterns(first, second)
-        if second is not None:
-            yield from self._index.get((first, second), ())
-        yield from self._index.get((first, ""), ())
+    def _patterns(self, first: str, second: str | None) -> list[_Pattern]:
+        found: list[_Pattern] = []
+        for index in self._chain:
+            if second is not None:
+                found += index.get((first, second), ())
+            found += index.get((first, ""), ())
+        return found
 
     def match(self, text: str) -> list[Match]:
         spans, exacts, lowers, gaps = _tokenise(text)
@@ -216,6 +224,8 @@ class Gazetteer:
         for i in range(n):
             best: _Pattern | None = None
             entries: list[Entry] = []
+            if lowers[i] not in self._firsts:
+                continue
             for pattern in self._patterns(lowers[i], lowers[i + 1] if i + 1 < n else None):
                 k = len(pattern.lowers)
                 if best is not None and k < len(best.lowers):

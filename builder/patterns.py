@@ -3,6 +3,7 @@ compiled, immutable rules. The knowledge is in the TOML file; this module only c
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -49,6 +50,7 @@ class RelationRule:
     object_pick: str  # "all" or "first"
     question_cue: re.Pattern[str] | None
     confidence: float
+    needs: frozenset[str] = frozenset()  # tags the pattern needs: "m", "a" (amount), "d" (date)
 
 
 @dataclass(frozen=True)
@@ -114,21 +116,23 @@ def load(path: Path = PATTERNS_FILE) -> Patterns:
             for c in data.get("context", [])
         )
         relations = tuple(
-            RelationRule(
-                name=r["name"],
-                predicate=_kg(r["predicate"]),
-                regex=re.compile(_expand(r["pattern"], macros)),
-                subject=tuple(r["subject"]),
-                object=tuple(r["object"]),
-                subject_classes=tuple(_kg(c) for c in r.get("subject_classes", ())),
-                subject_exclude=tuple(_kg(c) for c in r.get("subject_exclude", ())),
-                object_classes=tuple(_kg(c) for c in r.get("object_classes", ())),
-                object_exclude=tuple(_kg(c) for c in r.get("object_exclude", ())),
-                object_pick=r.get("object_pick", "all"),
-                question_cue=re.compile(_expand(r["question_cue"], macros))
-                if r.get("question_cue")
-                else None,
-                confidence=float(r.get("confidence", 0.5)),
+            _with_needs(
+                RelationRule(
+                    name=r["name"],
+                    predicate=_kg(r["predicate"]),
+                    regex=re.compile(_expand(r["pattern"], macros)),
+                    subject=tuple(r["subject"]),
+                    object=tuple(r["object"]),
+                    subject_classes=tuple(_kg(c) for c in r.get("subject_classes", ())),
+                    subject_exclude=tuple(_kg(c) for c in r.get("subject_exclude", ())),
+                    object_classes=tuple(_kg(c) for c in r.get("object_classes", ())),
+                    object_exclude=tuple(_kg(c) for c in r.get("object_exclude", ())),
+                    object_pick=r.get("object_pick", "all"),
+                    question_cue=re.compile(_expand(r["question_cue"], macros))
+                    if r.get("question_cue")
+                    else None,
+                    confidence=float(r.get("confidence", 0.5)),
+                )
             )
             for r in data.get("relation", [])
         )
@@ -147,6 +151,11 @@ def load(path: Path = PATTERNS_FILE) -> Patterns:
         demonstratives=frozenset(data.get("coreference", {}).get("demonstratives", [])),
         relations=relations,
     )
+
+
+def _with_needs(rule: RelationRule) -> RelationRule:
+    needs = frozenset(kind for kind in "mad" if f"⟦{kind}" in rule.regex.pattern)
+    return dataclasses.replace(rule, needs=needs)
 
 
 @functools.cache

@@ -64,7 +64,11 @@ def extract_relations(
             inside = [m for m in mentions if start <= m.span.start and m.span.end <= end]
             tagged = _tag(document, evidence, inside)
             current: dict[str, list[str]] = {}
+            present = {k for k, items in (("m", tagged.mentions), ("a", tagged.amounts),
+                                          ("d", tagged.dates)) if items}  # fmt: skip
             for rule in pats.relations:
+                if not rule.needs <= present:
+                    continue
                 for match in rule.regex.finditer(tagged.text):
                     context = _Context(tagged, match, earlier, asked, found, previous, speaker)
                     subjects = _ends(rule.subject, rule, context, classes, subject=True)

@@ -21,7 +21,7 @@ def split(text: str, abbreviations: Collection[str] = ()) -> list[tuple[int, int
     for m in _END.finditer(text):
         end = m.end()
         if text[m.start()] == ".":
-            word = _WORD_BEFORE.search(text, 0, m.start() + 1)
+            word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start() + 1)
             token = word.group(1).lower() if word else ""
             token = token.lstrip("(«“\"'")
             if token in abbreviations or re.fullmatch(r"[a-z]\.", token):
