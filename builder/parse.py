@@ -317,7 +317,8 @@ _SUBMITTED_RE = re.compile(r"\(ingezonden (?P<date>[^)]+)\)")
 _RECEIVED_RE = re.compile(r"\(ontvangen (?P<date>[^)]+)\)")
 _CO_ASKER_RE = re.compile(r"(?:,|\ben\b)\s*(?P<name>[^(),]+?)\s*\((?P<party>[^()]+)\)")
 _KST_HEADER_RE = re.compile(
-    r"Vergaderjaar \d{4}\s?[–-]\s?\d{4}\s+(?P<dos>\d{2} ?\d{3})(?:-(?P<sub>[A-Z0-9]{1,6}))?"
+    r"(?:Vergaderjaar \d{4}\s?[–-]\s?\d{4}\s+|^\s*)"
+    r"(?P<dos>\d{2} ?\d{3})(?:-(?P<sub>[A-Z0-9]{1,6}))?"
     r"(?: (?P<toev>[A-Z]{1,6}|[IVXLC]{1,6})(?![\w-]))?\s.{0,300}?\bNr\. ?(?P<nr>\d+)\s+"
     r"(?P<kind>LIJST VAN VRAGEN EN ANTWOORDEN|Lijst van vragen en antwoorden)"
 )

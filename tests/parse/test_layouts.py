@@ -264,3 +264,23 @@ def test_empty_answer_is_reported():
     assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
     assert doc.answers[0].text == ""
     assert doc.warnings == ("answer 1 is empty",)
+
+
+def test_kst_list_from_html_without_vergaderjaar():
+    text = (
+        "33 009 Innovatiebeleid\n32 637 Bedrijfslevenbeleid\n"
+        "Nr. 123 LIJST VAN VRAGEN EN ANTWOORDEN\nVastgesteld 26 juni 2023\n"
+        "De vaste commissie voor Economische Zaken en Klimaat heeft een aantal vragen voorgelegd "
+        "aan de Minister van Economische Zaken en Klimaat over de brief van 8 juni 2023 inzake "
+        "de maakindustrie (Kamerstukken 33 009 en 32 637, nr. 121).\n"
+        "De voorzitter van de commissie, Klink\nAdjunct-griffier van de commissie, Van Dijke\n"
+        "Vraag 1\nWelke lessen trekt het kabinet?\nAntwoord\nGeen.\n"
+        "Vraag 2\nEn verder?\nAntwoord\nJa.\n"
+    )
+    doc = parse(text)
+    assert (doc.identifier, doc.identifier_source) == ("kst-33009-123", "text")
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert {s.role: s.name for s in doc.signed_by} == {
+        "voorzitter": "Klink",
+        "adjunct-griffier": "Van Dijke",
+    }
