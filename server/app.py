@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, Response, g, request
 from kamergraph.server.config import ServerConfig
-from kamergraph.server.executor import QueryPool
+from kamergraph.server.executor import Answer, Job, QueryPool
 from werkzeug.exceptions import HTTPException
 
 from kamergraph.errors import KamergraphError, QueryTimeout, ServiceUnavailable
@@ -20,10 +20,20 @@ EXTENSION = "kamergraph"
 _EXPECTED_5XX = (QueryTimeout, ServiceUnavailable)  # logged by the request line only
 
 
-class ServerState:
-    """What the views share: the configuration and the pool of query workers."""
+class Executor(Protocol):
+    """Runs jobs within the time limit: ``QueryPool`` or ``watchdog.InProcessExecutor``."""
 
-    def __init__(self, config: ServerConfig, pool: QueryPool) -> None:
+    size: int
+
+    def run(self, job: Job, timeout: float | None = None) -> Answer: ...
+    def alive(self) -> int: ...
+    def close(self) -> None: ...
+
+
+class ServerState:
+    """What the views share: the configuration and the executor of queries."""
+
+    def __init__(self, config: ServerConfig, pool: Executor) -> None:
         self.config = config
         self.pool = pool
 
@@ -50,13 +60,18 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def create_app(config: ServerConfig, pool: QueryPool | None = None) -> Flask:
+def create_app(config: ServerConfig, pool: Executor | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    if pool is None:
+    if pool is None and config.in_process:
+        from kamergraph.server.watchdog import InProcessExecutor
+
+        pool = InProcessExecutor(config.store, config.timeout, config.workers)
+    elif pool is None:
         pool = QueryPool(config.store, config.workers, config.timeout)
     app.extensions[EXTENSION] = ServerState(config, pool)
+    bind = getattr(pool, "bind", None)
 
     from kamergraph.server.pages import pages
     from kamergraph.server.sparql import sparql
@@ -91,6 +106,8 @@ def create_app(config: ServerConfig, pool: QueryPool | None = None) -> Flask:
     @app.before_request
     def start_timer() -> None:
         g.started = time.perf_counter()
+        if bind is not None:
+            bind(request.environ)
 
     @app.after_request
     def finish(response: Response) -> Response:

@@ -28,6 +28,9 @@ class ServerConfig:
     queries_dir: Path = paths.QUERIES_DIR
     node_modules: Path = paths.ROOT / "node_modules"
     cors: bool = True
+    # True under gunicorn's sync workers: each worker runs its queries itself under a
+    # watchdog (watchdog.py); False: a pool of query worker processes (executor.py)
+    in_process: bool = False
 
     @property
     def thesaurus_base(self) -> str:

@@ -209,14 +209,27 @@ def worker_main(connection: Connection, spec: StoreSpec) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[str, Any] = ("ok", engine.run(job))
+            reply: tuple[str, Any] = ("ok", execute(engine, job))
         except errors.KamergraphError as error:
             reply = ("error", (type(error).__name__, error.message))
-        except SyntaxError as error:
-            reply = ("error", ("QueryError", _syntax_message(error)))
-        except (OSError, ValueError, TypeError, RuntimeError) as error:
-            reply = ("error", ("QueryError", f"the query failed: {error}"))
         connection.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def execute(engine: Any, job: Job) -> Answer:
+    """Run ``job``; the engine's own errors become ``KamergraphError``s."""
+    try:
+        return engine.run(job)  # type: ignore[no-any-return]
+    except SyntaxError as error:
+        raise errors.QueryError(_syntax_message(error)) from None
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        raise errors.QueryError(f"the query failed: {error}") from None
+
+
+def open_engine(spec: StoreSpec) -> Any:
+    try:
+        return _open(spec)
+    except (OSError, ValueError, SyntaxError) as error:
+        raise errors.UsageError(f"cannot open the store: {error}", source=str(spec.path)) from error
 
 
 def _syntax_message(error: SyntaxError) -> str:

@@ -1,14 +1,17 @@
-"""Serve an app under gunicorn (a production WSGI server), from Python.
+"""Serve the app under gunicorn (a production WSGI server), from Python.
 
-One gunicorn worker process with threads handles HTTP; the query work happens in the
-``QueryPool``'s processes it starts, so the threads only parse requests and copy bytes.
+gunicorn's sync workers (``--workers`` processes, one request at a time each) run their
+queries themselves under the watchdog of ``watchdog.py``: a worker whose query passes the
+time limit answers 503 and ends, and gunicorn starts a new one.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -38,19 +41,21 @@ def configure_logging() -> None:
     logger.propagate = False
 
 
-def serve(config: ServerConfig, host: str, port: int, threads: int | None = None) -> None:
+def serve(config: ServerConfig, host: str, port: int) -> None:
     """Run the server until interrupted."""
 
-    def factory() -> Any:
+    in_process = replace(config, in_process=True)
+
+    def factory() -> Any:  # called in each gunicorn worker process
         from kamergraph.server.app import create_app
 
         configure_logging()
-        app = create_app(config)
+        app = create_app(in_process)
         logging.getLogger("kamergraph.server").info(
-            "serving http://%s:%d/ (SPARQL at /sparql, %d query workers, timeout %gs%s)",
+            "worker %d serving http://%s:%d/ (SPARQL at /sparql, timeout %gs%s)",
+            os.getpid(),
             host,
             port,
-            app.extensions["kamergraph"].pool.size,
             config.timeout,
             ", updates enabled" if config.enable_update else ", read-only",
         )
@@ -58,12 +63,13 @@ def serve(config: ServerConfig, host: str, port: int, threads: int | None = None
 
     options = {
         "bind": f"{host}:{port}",
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": threads or max(8, 4 * config.workers),
-        "timeout": int(config.timeout) + 60,
+        # sync workers: one request at a time per process, so a worker ended on a timeout
+        # takes no other request with it; one read-write worker when updates are enabled
+        "workers": 1 if config.store.writable else config.workers,
+        "worker_class": "sync",
+        "timeout": int(config.timeout) + 30,  # gunicorn's own limit, after ours
         "graceful_timeout": 5,
-        "keepalive": 5,
+        "backlog": 2048,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",

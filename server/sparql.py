@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Request, Response, request
 from kamergraph.server import guard, protocol
 from kamergraph.server.app import state
 from kamergraph.server.executor import Job
@@ -27,40 +27,44 @@ CORS_HEADERS = {
 @sparql.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
 @sparql.route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
 def endpoint() -> Response:
-    if request.method == "OPTIONS":
+    req = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+    method = req.method
+    if method == "OPTIONS":
         return Response(status=204, headers=CORS_HEADERS)
+    mimetype = req.mimetype
     operation = protocol.parse_operation(
-        "GET" if request.method == "HEAD" else request.method,
-        request.mimetype or None,
-        request.mimetype_params,
-        request.args.to_dict(flat=False),
-        request.form.to_dict(flat=False) if request.mimetype == protocol.FORM else {},
-        request.get_data(cache=False) if request.mimetype != protocol.FORM else b"",
+        "GET" if method == "HEAD" else method,
+        mimetype or None,
+        req.mimetype_params if mimetype else {},
+        req.args.to_dict(flat=False),
+        req.form.to_dict(flat=False) if mimetype == protocol.FORM else {},
+        req.get_data(cache=False) if mimetype and mimetype != protocol.FORM else b"",
     )
     if operation.kind == "query":
-        return _query(operation)
+        return _query(operation, req)
     if operation.kind == "update":
         return _update(operation)
     return _description(operation)
 
 
-def _query(operation: protocol.Operation) -> Response:
-    config = state().config
+def _query(operation: protocol.Operation, req: Request) -> Response:
+    server = state()
+    config = server.config
     has_from = guard.check_query(operation.text, guard.Policy(config.allowed_services))
     protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
     # a protocol dataset (default-graph-uri / named-graph-uri) replaces the query's own
     job = Job(
         "query",
         operation.text,
-        base_iri=request.base_url,
+        base_iri=req.base_url,
         default_graphs=operation.default_graphs if protocol_dataset else None,
         named_graphs=operation.named_graphs if protocol_dataset else None,
         union_default_graph=config.union_default_graph and not has_from and not protocol_dataset,
-        accept=request.headers.get("Accept"),
+        accept=req.headers.get("Accept"),
         format_param=operation.format_param,
         max_rows=config.max_rows,
     )
-    answer = state().pool.run(job)
+    answer = server.pool.run(job)
     headers = {"Vary": "Accept"}
     if config.cors:  # a query is a read, whichever the method
         headers["Access-Control-Allow-Origin"] = "*"
