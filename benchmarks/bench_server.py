@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per measurement (20)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--large-triples", type=int, default=1_000_000)
-    parser.add_argument("--workers", type=int, default=2, help="our query worker processes")
+    parser.add_argument("--workers", type=int, default=4, help="our worker processes")
     parser.add_argument("--queries", nargs="*", help="named queries to run (default all)")
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--skip-rdflib", action="store_true")

@@ -75,7 +75,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a SERVICE endpoint queries may call (repeatable; default none)",
     )
     parser.add_argument(
-        "--workers", type=int, default=2, metavar="N", help="query worker processes (default 2)"
+        "--workers",
+        type=int,
+        default=4,
+        metavar="N",
+        help="worker processes, each serving one request at a time (default 4; 1 with "
+        "--enable-update, which needs a single writer)",
     )
     parser.add_argument(
         "--no-union-default-graph",
@@ -178,10 +183,11 @@ def store_spec(graph_file: Path, args: argparse.Namespace):  # type: ignore[no-u
 
 def _get(config, path: str) -> int:  # type: ignore[no-untyped-def]
     import sys
+    from dataclasses import replace
 
     from kamergraph.server.app import create_app
 
-    app = create_app(config)
+    app = create_app(replace(config, workers=1))  # one request: one query worker
     try:
         response = app.test_client().get(path)
         sys.stdout.write(response.get_data(as_text=True))
