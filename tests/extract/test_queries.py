@@ -210,3 +210,22 @@ def test_eval_of_a_document_without_acceptance_entry_is_an_error(tmp_path, capsy
     stray.write_text("Vraag 1\nWaarom?\nAntwoord 1\nDaarom.\n", encoding="utf-8")
     assert cli.main(["eval", str(stray)]) == 3
     assert "no acceptance entry for stray.txt" in capsys.readouterr().err
+
+
+EXPECTED_COLUMNS = {
+    "expect": {"entity", "label"},
+    "expect_pairs": {"from", "to"},
+    "expect_ids": {"id"},
+    "expect_numbers": {"number"},
+    "expect_amounts": {"value", "currency", "qualifier", "to"},
+}
+
+
+@pytest.mark.parametrize(("name", "spec"), seed_questions())
+def test_every_competency_question_through_the_cli(stores, capsys, name, spec) -> None:
+    graph = stores.path(paths.SAMPLE_IDENTIFIER)
+    assert cli.main(["query", str(graph), "--named", name, "--format", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    kind = next(k for k in EXPECTED_COLUMNS if k in spec)
+    assert EXPECTED_COLUMNS[kind] <= set(answer["head"]["vars"])
+    assert len(answer["results"]["bindings"]) >= len(spec[kind])
