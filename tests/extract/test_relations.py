@@ -113,6 +113,11 @@ def rels(gazetteer, make_document, answer: str, question: str = "Wat doet u?", *
             },
         ),
         (
+            "Er zijn regelingen om het mkb te ondersteunen, zoals de WBSO en de MIT.",
+            "Wat doet u?",
+            {("wbso", "fundsOrSupports", "topic-mkb"), ("mit", "fundsOrSupports", "topic-mkb")},
+        ),
+        (
             "Wij investeren daarin via het Nationaal Groeifonds.",
             "Hoe investeert u in campussen?",
             {("nationaal-groeifonds", "fundsOrSupports", "topic-campus")},
