@@ -426,20 +426,42 @@ _WORD_RE = re.compile(r"[\w’'-]+")
 
 class Vocabulary:
     """The words of a document, lower-cased, to decide how split words are rejoined.
-    Built on first use: most documents never need it."""
+
+    ``word in vocabulary`` is true when the document has ``word`` as a whole token (letters,
+    digits, apostrophes and hyphens). Looked up in the text itself, with a cache: a document
+    asks for a few dozen words at most."""
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._words: set[str] | None = None
-
-    @property
-    def words(self) -> set[str]:
-        if self._words is None:
-            self._words = set(_WORD_RE.findall(self._text.lower()))
-        return self._words
+        self._lower: str | None = None
+        self._cache: dict[str, bool] = {}
 
     def __contains__(self, word: str) -> bool:
-        return word.lower() in self.words
+        word = word.lower()
+        found = self._cache.get(word)
+        if found is None:
+            found = self._cache[word] = self._find(word)
+        return found
+
+    def _find(self, word: str) -> bool:
+        if not word:
+            return False
+        if self._lower is None:
+            self._lower = self._text.lower()
+        text = self._lower
+        i = text.find(word)
+        while i != -1:
+            j = i + len(word)
+            if (i == 0 or not _is_token_char(text[i - 1])) and (
+                j == len(text) or not _is_token_char(text[j])
+            ):
+                return True
+            i = text.find(word, i + 1)
+        return False
+
+
+def _is_token_char(char: str) -> bool:
+    return char.isalnum() or char in "_’'-"
 
 
 def _is_abbreviation(part: str) -> bool:
@@ -575,7 +597,11 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary, *, flat: bool = Fal
             continue
         if not last:
             last = line
-        elif _URL_TAIL_RE.search(last, max(0, len(last) - 300)) and not line[:1].isupper():
+        elif (
+            ("http" in last or "www." in last)
+            and _URL_TAIL_RE.search(last, max(0, len(last) - 300))
+            and not line[:1].isupper()
+        ):
             last += line  # a URL broken at the line end: "https://www.bd.nl/binnenland/"
         elif last.endswith("-"):
             last = join_pair(last, line, vocabulary)

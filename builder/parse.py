@@ -74,7 +74,16 @@ A_HEAD_RE = re.compile(
 N_HEAD_RE = re.compile(
     r"^(?P<nums>\d{1,3})(?:\s*\.?\s*$|\.\s+(?P<rest>\S.*)$|\s+(?P<rest2>[A-Z«“\"‘(].*)$)"
 )
-_VRAAG_LAYOUT_RE = re.compile(r"(?:^|[\n.?!»”\d] ?)\s*[#*_ ]*Vraag\s+\d{1,3}\b")
+_VRAAG_RE = re.compile(r"Vraag\s+\d{1,3}\b")
+_BEFORE_VRAAG_RE = re.compile(r"(?:^|[\n.?!»”\d] ?)[\s#*_]*$")
+
+
+def _has_vraag_headings(text: str) -> bool:
+    """Whether "Vraag N" starts a line or follows a sentence end somewhere in the text."""
+    for m in _VRAAG_RE.finditer(text):
+        if _BEFORE_VRAAG_RE.search(text, max(0, m.start() - 12), m.start()):
+            return True
+    return False
 
 
 @dataclass
@@ -478,7 +487,7 @@ def parse_document(text: str, *, source: str, identifier: str | None = None) -> 
     answer is recognisable."""
     warnings: list[str] = []
     clean = preclean(text)
-    numbered = not _VRAAG_LAYOUT_RE.search(clean)
+    numbered = not _has_vraag_headings(clean)
     norm = normalize(clean, numbered_layout=numbered, precleaned=True)
     preamble_lines, raw_blocks = _cut_blocks(norm, numbered, warnings)
     if not raw_blocks:
