@@ -71,6 +71,14 @@ def test_transitive_containment_through_the_thesaurus(schema, document):
     assert (factory, KG.locatedIn, KGT["nederland"]) in inferred
 
 
+def test_tooi_alignment_of_a_ministry_found_in_the_text(schema, document):
+    inferred = infer(document, schema)
+    ministry = URIRef(DOC + "entiteit/ministerie-van-digitale-zaken")
+    assert (ministry, RDF.type, TOOIONT.Ministerie) in inferred
+    assert (ministry, RDF.type, KG.GovernmentOrganisation) in inferred
+    assert (ministry, RDF.type, URIRef("http://www.w3.org/ns/org#Organization")) in inferred
+
+
 def test_tooi_alignment_of_thesaurus_ministries(schema):
     ministries = {s for s, p, o in schema.closure if p == RDF.type and o == KG.Ministry}
     assert ministries
