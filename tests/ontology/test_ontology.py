@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from kamergraph.builder.reason import owlrl_closure, read_schema_graph, schema_files
+from kamergraph.builder.reason import owlrl_closure, read_schema_graph
 from kamergraph.builder.vocab import KG
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
