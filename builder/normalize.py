@@ -309,8 +309,10 @@ def _is_footnote_start(
     m = _FOOTNOTE_START_RE.match(lines[i])
     if not m or _footnote_number(m) != expected or m.end() >= len(lines[i]):
         return False
-    if m.group("dn") or m.group("pn"):
+    if m.group("dn"):
         return True
+    if m.group("pn"):
+        return not numbered or expected in markers_seen
     if lines[i][m.end() :].lstrip().startswith((MARK_OPEN,)):
         return False
     if numbered and expected not in markers_seen:

@@ -66,13 +66,13 @@ from kamergraph.errors import NoQuestionsError
 
 _NUMS = r"(?P<nums>\d{1,3}(?:\s*(?:,|en|&|t/m|tot en met)\s*\d{1,3})*)"
 _AFTER = r"(?:\s*[:.)]\s*|\s+(?=[A-Z«“\"‘(])|\s*$)(?P<rest>.*)$"
-Q_HEAD_RE = re.compile(r"^(?:Vraag|Vragen|VRAAG|VRAGEN)\s+" + _NUMS + _AFTER)
+Q_HEAD_RE = re.compile(r"^(?:Vraag|Vragen|VRAAG|VRAGEN)\s+(?:nr\.?\s*)?" + _NUMS + _AFTER)
 A_HEAD_RE = re.compile(
     r"^(?:Antwoord|ANTWOORD)(?:\s+(?:op|bij|OP)\s+(?:de\s+)?(?:vraag|vragen|VRAAG|VRAGEN))?"
-    r"(?:\s+" + _NUMS + r")?" + _AFTER
+    r"(?:\s+(?:nr\.?\s*)?" + _NUMS + r")?" + _AFTER
 )
 N_HEAD_RE = re.compile(
-    r"^(?P<nums>\d{1,3})(?:\s*\.?\s*$|\.\s+(?P<rest>\S.*)$|\s+(?P<rest2>[A-Z«“\"‘(].*)$)"
+    r"^(?P<nums>\d{1,3})(?:\s*[.)]?\s*$|[.)]\s+(?P<rest>\S.*)$|\s+(?P<rest2>[A-Z«“\"‘(].*)$)"
 )
 _VRAAG_RE = re.compile(r"Vraag\s+\d{1,3}\b")
 _BEFORE_VRAAG_RE = re.compile(r"(?:^|[\n.?!»”\d] ?)[\s#*_]*$")

@@ -284,3 +284,11 @@ def test_kst_list_from_html_without_vergaderjaar():
         "voorzitter": "Klink",
         "adjunct-griffier": "Van Dijke",
     }
+
+
+def test_numbered_with_parenthesis_and_vraag_nr():
+    doc = parse("1) Hoeveel kost het?\n\nAntwoord:\nVeel.\n\n2) En wanneer?\n\nAntwoord:\nNu.\n")
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.questions[0].text == "Hoeveel kost het?"
+    doc = parse("Vraag nr. 1\nEen?\n\nAntwoord op vraag nr. 1\nJa.\n")
+    assert numbers(doc) == ([(1,)], [(1,)])
