@@ -49,6 +49,7 @@ _META_NAMESPACES = (
 )
 # rdflib's namespace attribute lookup is slow in a hot loop: look the terms up once.
 _TYPE = RDF.type
+_SUBCLASS = RDFS.subClassOf
 _TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource})
 _REFLEXIVE_SCHEMA = frozenset(
     {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs}
@@ -91,11 +92,13 @@ class Schema:
 def is_relevant(triple: Triple) -> bool:
     """False for owlrl's bookkeeping: axiomatic triples about RDF/OWL terms, reflexive
     subclass/subproperty/sameAs triples, ``owl:Thing`` and ``rdfs:Resource`` types, triples with
-    a literal or blank node in subject position."""
+    a literal or blank node in subject position, ``rdfs:subClassOf owl:Thing``."""
     s, p, o = triple
     if not isinstance(s, URIRef) or str(s).startswith(_META_NAMESPACES):
         return False
     if p in _REFLEXIVE_SCHEMA and s == o:
+        return False
+    if p == _SUBCLASS and o in _TRIVIAL_TYPES:
         return False
     if p == _TYPE and (o in _TRIVIAL_TYPES or str(o).startswith(_META_NAMESPACES)):
         return False
