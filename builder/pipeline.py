@@ -41,7 +41,7 @@ from kamergraph.errors import (
 )
 
 from . import dataset, mapping, output
-from .model import Document, Extraction
+from .model import Extraction
 from .vocab import DEFAULT_BASE
 
 ON_ERROR = ("stop", "skip")
@@ -219,7 +219,7 @@ class Context:
     base: str
     schema: Any  # reason.Schema, or None when reasoning is unavailable
     gazetteer: Any  # the extraction gazetteer, or None when extraction is unavailable
-    extract: Callable[[Document, Any], Extraction] | None
+    extract: Callable[..., Extraction] | None  # extract(document, gazetteer, base=...)
     notes: tuple[str, ...] = ()
 
 
@@ -266,7 +266,11 @@ def build_document(source: Source, context: Context, *, graph_major: bool) -> Do
         document = parse.parse_file(source.path, identifier=source.identifier)
     except KamergraphError as error:
         return DocumentResult(source=str(source.path), error=error.message)
-    extraction = context.extract(document, context.gazetteer) if context.extract else Extraction()
+    extraction = (
+        context.extract(document, context.gazetteer, base=context.base)
+        if context.extract
+        else Extraction()
+    )
     graph = mapping.map_document(
         document, extraction, gazetteer=context.gazetteer, base=context.base
     )
