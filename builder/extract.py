@@ -329,6 +329,8 @@ def _pattern_entities(
             cls = _head_class(squashed, pats) if pattern.cls == "head" else pattern.cls
             if overlapping and (cls is None or _head_known(squashed, overlapping, pats)):
                 continue  # only a longer name around a known one, with a head word of its own
+            if overlapping and _only_heads(text[start : min(x.start for x in overlapping)], pats):
+                continue  # "Programma <known programme>" is the known programme
             if cls is None:
                 continue
             label = pattern.label.format(name=squashed)
@@ -344,6 +346,12 @@ def _head_known(name: str, inner: Sequence[Match], pats: Patterns) -> bool:
         _word_class(w.lower(), pats) is not None and w.lower() not in inner_words
         for w in name.split()
     )
+
+
+def _only_heads(prefix: str, pats: Patterns) -> bool:
+    """Whether a name's words before a known name are only head words ("Programma")."""
+    words = [w.lower() for w in prefix.split()]
+    return all(w in pats.head_classes or w in pats.leading_words for w in words)
 
 
 def _trim(name: str, pats: Patterns) -> str:
