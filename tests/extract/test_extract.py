@@ -245,3 +245,14 @@ def test_extraction_never_crashes_and_spans_hold(
     for r in extraction.relations:
         if r.evidence is not None:
             assert document.text[r.evidence.start : r.evidence.end] == r.evidence.text
+
+
+def test_a_head_word_before_a_known_name_is_not_a_new_name(gazetteer, make_document) -> None:
+    document = make_document(
+        [("Wat doet u?", "Wij gebruiken de Regeling Seed Capital en het Landelijk Overleg WBSO.")]
+    )
+    extraction = extract.extract(document, gazetteer)
+    minted = {e.label for e in extraction.entities if not e.curated}
+    assert "Regeling Seed Capital" not in minted
+    assert "Landelijk Overleg WBSO" in minted  # a name of its own around a known one
+    assert "seed-capital" in {short(m.entity) for m in extraction.mentions}
