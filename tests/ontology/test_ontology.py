@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from kamergraph.builder.reason import owlrl_closure, read_schema_graph
+from kamergraph.builder.reason import owlrl_closure, read_schema_graph, schema_files
 from kamergraph.builder.vocab import KG
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -126,6 +126,22 @@ def test_owl_rl_detects_a_contradiction():
     graph.add((bad, RDF.type, KG.Answer))
     closed = owlrl_closure(graph)
     assert list(closed.subjects(RDF.type, ERROR_MESSAGE))
+
+
+BUILT_IN = {RDF.type, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
+
+
+def test_every_property_and_class_the_thesaurus_uses_is_declared():
+    """The ontology describes the thesaurus too: SKOS terms included."""
+    graph = ontology()
+    thesaurus = read_schema_graph(schema_files()[1:])
+    used = {p for p in thesaurus.predicates()} | set(thesaurus.objects(None, RDF.type))
+    undeclared = {
+        term
+        for term in used - BUILT_IN
+        if not any((term, RDF.type, t) in graph for t in TERM_TYPES)
+    }
+    assert undeclared == set()
 
 
 # --- every term used elsewhere is declared -----------------------------------------------
