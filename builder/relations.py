@@ -71,28 +71,20 @@ def extract_relations(
                     continue
                 for match in rule.regex.finditer(tagged.text):
                     context = _Context(tagged, match, earlier, asked, found, previous, speaker)
-                    subjects = _ends(rule.subject, rule, context, classes, subject=True)
-                    objects = _ends(rule.object, rule, context, classes, subject=False)
-                    if rule.object_pick == "first":
-                        objects = objects[:1]
-                    for subj in subjects:
-                        for obj in objects:
-                            if subj == obj:
-                                continue
-                            if subj.startswith("amount:"):
-                                amount_targets.setdefault(int(subj[7:]), obj)
-                                continue
-                            datatype = None
-                            if obj.startswith("date:"):
-                                obj, datatype = obj[5:], XSD_DATE
-                            key = (subj, rule.predicate, obj)
-                            if key in out and out[key].confidence >= rule.confidence:
-                                continue
+                    for subj, obj in _pairs(rule, context, classes):
+                        if subj.startswith("amount:"):
+                            amount_targets.setdefault(int(subj[len("amount:") :]), obj)
+                            continue
+                        datatype = None
+                        if obj.startswith("date:"):
+                            obj, datatype = obj[len("date:") :], XSD_DATE
+                        key = (subj, rule.predicate, obj)
+                        if key not in out or out[key].confidence < rule.confidence:
                             out[key] = Relation(
                                 subj, rule.predicate, obj, rule.name, rule.confidence,
                                 evidence=evidence, datatype=datatype,
                             )  # fmt: skip
-                            current.setdefault(rule.predicate, []).append(obj)
+                        current.setdefault(rule.predicate, []).append(obj)
             previous = current
             earlier.extend(inside)
     relations = sorted(out.values(), key=lambda r: (r.subject, r.predicate, r.object))
@@ -157,6 +149,15 @@ class _Context:
     found: Mapping[TextBlock, Sequence[Mention]]
     previous: Mapping[str, list[str]]
     speaker: str | None
+
+
+def _pairs(rule: RelationRule, ctx: _Context, classes: Classes) -> list[tuple[str, str]]:
+    """The (subject, object) pairs one match of a rule gives."""
+    subjects = _ends(rule.subject, rule, ctx, classes, subject=True)
+    objects = _ends(rule.object, rule, ctx, classes, subject=False)
+    if rule.object_pick == "first":
+        objects = objects[:1]
+    return [(s, o) for s in subjects for o in objects if s != o]
 
 
 def _ok(iri: str, wanted: Sequence[str], excluded: Sequence[str], classes: Classes) -> bool:
