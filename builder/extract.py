@@ -298,8 +298,11 @@ def _pattern_entities(
     block: TextBlock, matches: Sequence[Match], minted: _Minted, pats: Patterns
 ) -> None:
     text = block.text
+    lowered = text.lower()
     claimed: list[tuple[int, int]] = []  # earlier patterns in the file take precedence
     for pattern in pats.entities:
+        if pattern.contains and not any(word in lowered for word in pattern.contains):
+            continue
         for m in pattern.regex.finditer(text):
             group = "name" if "name" in pattern.regex.groupindex else 0
             start, end = m.start(group), m.end(group)

@@ -27,6 +27,7 @@ class EntityPattern:
     label: str
     aliases: tuple[str, ...]
     not_sentence_initial: bool = False  # a capitalised first word may just start a sentence
+    contains: tuple[str, ...] = ()  # one of these must occur in the lower-cased text
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ def load(path: Path = PATTERNS_FILE) -> Patterns:
                 label=e.get("label", "{name}"),
                 aliases=tuple(e.get("aliases", ())),
                 not_sentence_initial=bool(e.get("not_sentence_initial", False)),
+                contains=tuple(w.lower() for w in e.get("contains", ())),
             )
             for e in data.get("entity", [])
         )
