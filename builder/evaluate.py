@@ -11,6 +11,7 @@ against precision, and anything in ``not_expected`` is reported as forbidden.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import tempfile
@@ -383,9 +384,13 @@ def evaluate(
 
     all_cases = cases(Path(acceptance), document_dir or paths.EXAMPLES_DIR / "documents")
     if documents:
-        wanted = {Path(d).name for d in documents}
-        all_cases = [c for c in all_cases if c.file.name in wanted]
-        unknown = wanted - {c.file.name for c in all_cases}
+        wanted = {Path(d).name: Path(d) for d in documents}
+        all_cases = [
+            dataclasses.replace(c, file=wanted[c.file.name])
+            for c in all_cases
+            if c.file.name in wanted
+        ]
+        unknown = set(wanted) - {c.file.name for c in all_cases}
         if unknown:
             raise InputError(f"no acceptance entry for {', '.join(sorted(unknown))}")
     report = Report()
