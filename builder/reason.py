@@ -3,15 +3,17 @@
 owlrl's OWL RL closure is far too slow to run per document (seconds per 10k triples), so
 reasoning is split in two:
 
-1. ``load_schema()`` computes the OWL RL closure of the ontology plus the thesaurus once with
-   owlrl, caches it on disk (keyed by a hash of the input files), and derives rule tables from
-   it: subclass and subproperty closures, inverse, symmetric and transitive properties,
-   property chains, domains and ranges.
+1. ``load_schema()`` computes the closure of the ontology plus the thesaurus once: owlrl's
+   OWL RL closure of the terminology (classes, properties, axioms), from which it derives
+   rule tables (subclass and subproperty closures, inverse, symmetric and transitive
+   properties, property chains, domains and ranges), then those tables applied to the
+   thesaurus's concepts and facts. The result is cached on disk (``.cache/reason/``, keyed by
+   a hash of the input files): about 5 s to compute, under a second to load.
 2. ``infer(document_graph, schema)`` applies those tables to one document graph (joined with
    the thesaurus facts it links to, e.g. the ``kg:partOf`` chain of a municipality) by
    semi-naive forward chaining in plain Python and returns only the new triples.
 
-A test checks that on the relevant triples this equals owlrl's full closure.
+Tests check that on the relevant triples both steps give what owlrl's full closure gives.
 The ontology is kept inside what these rules cover: no owl:sameAs, functional properties,
 keys or class restrictions (the test above fails if that changes).
 """
