@@ -15,9 +15,11 @@ organisation with a TOOI identifier.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
@@ -81,6 +83,41 @@ def schema_lines(schema: Any, base: str, graph_major: bool) -> tuple[list[str], 
             inferred, inferred_graph_iri(base), graph_major=graph_major, bnodes=labels
         ),
     )
+
+
+SCHEMA_RUN_VERSION = "1"  # bump when the lines of the schema graphs change for the same input
+
+
+def schema_run(
+    schema: Any, base: str, graph_major: bool, *, key: str | None, folder: Path
+) -> tuple[Path, int, int]:
+    """The schema and schema-inferred lines as one sorted, de-duplicated file, ready to be
+    merged into the output, with the number of asserted and inferred lines.
+
+    With a ``key`` (a digest of the schema files) the file is kept in ``folder`` and reused
+    by later builds; without one it is written to ``folder`` afresh."""
+    order = "gspo" if graph_major else "spog"
+    name = f"schema-{SCHEMA_RUN_VERSION}-{key}-{order}-" if key else "schema-"
+    digest = hashlib.sha1(base.encode()).hexdigest()[:8]
+    run, counts = folder / f"{name}{digest}.nq", folder / f"{name}{digest}.json"
+    if key and run.is_file() and counts.is_file():
+        numbers = json.loads(counts.read_text(encoding="utf-8"))
+        return run, int(numbers["asserted"]), int(numbers["inferred"])
+    asserted, inferred = schema_lines(schema, base, graph_major)
+    folder.mkdir(parents=True, exist_ok=True)
+    with output.atomic_write(run) as stream:
+        stream.writelines(line + "\n" for line in sorted({*asserted, *inferred}))
+    with output.atomic_write(counts) as stream:
+        json.dump({"asserted": len(asserted), "inferred": len(inferred)}, stream)
+    return run, len(asserted), len(inferred)
+
+
+def schema_key(files: Iterable[Path]) -> str:
+    """A digest of the schema files' names and contents."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(Path(file).name.encode() + b"\0" + Path(file).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _stable_bnode_labels(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, str]:

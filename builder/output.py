@@ -197,6 +197,10 @@ class QuadSorter:
         if len(self.buffer) >= self.spill_lines:
             self._spill()
 
+    def add_sorted_run(self, run: Path) -> None:
+        """A file of lines already sorted and unique (one per line), merged in at the end."""
+        self.runs.append(run)
+
     def _spill(self) -> None:
         run = self.directory / f"run-{len(self.runs):05d}.nq"
         with open(run, "w", encoding="utf-8", newline="\n") as out:

@@ -33,6 +33,7 @@ from typing import Any
 
 from rdflib import RDF, Graph
 
+from kamergraph import paths
 from kamergraph.errors import (
     InputError,
     KamergraphError,
@@ -45,6 +46,7 @@ from .model import Extraction
 from .vocab import DEFAULT_BASE
 
 ON_ERROR = ("stop", "skip")
+SCHEMA_CACHE = paths.ROOT / ".cache" / "build"
 SIDECAR_SUFFIXES = (".id", ".json")  # FILE.id, FILE.meta.json, mapping and manifest files
 IDENTIFIER_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
@@ -221,6 +223,7 @@ class Context:
     gazetteer: Any  # the extraction gazetteer, or None when extraction is unavailable
     extract: Callable[..., Extraction] | None  # extract(document, gazetteer, base=...)
     notes: tuple[str, ...] = ()
+    schema_key: str | None = None  # digest of the schema files: the schema lines are cached
 
 
 @dataclass(frozen=True)
@@ -243,19 +246,20 @@ def load_context(base: str = DEFAULT_BASE) -> Context:
 
     notes = []
     schema = reason.load_schema()
+    key = dataset.schema_key(reason.schema_files())
     try:
         from . import gazetteer as gazetteer_module
         from . import thesaurus
     except ImportError as error:
         notes.append(f"gazetteer unavailable ({error}): actors not linked")
-        return Context(base, schema, None, None, tuple(notes))
+        return Context(base, schema, None, None, tuple(notes), key)
     gazetteer = gazetteer_module.Gazetteer.from_thesaurus(thesaurus.default())
     try:
         from . import extract as extract_module
     except ImportError as error:
         notes.append(f"extraction unavailable ({error}): no entities or relations")
-        return Context(base, schema, gazetteer, None, tuple(notes))
-    return Context(base, schema, gazetteer, extract_module.extract, tuple(notes))
+        return Context(base, schema, gazetteer, None, tuple(notes), key)
+    return Context(base, schema, gazetteer, extract_module.extract, tuple(notes), key)
 
 
 def build_document(source: Source, context: Context, *, graph_major: bool) -> DocumentResult:
@@ -361,13 +365,17 @@ def build(
 
     with tempfile.TemporaryDirectory(prefix="kamergraph-build-") as spool:
         sorter = output.QuadSorter(Path(spool))
-        schema_asserted, schema_inferred = dataset.schema_lines(
-            context.schema, options.base, graph_major
+        # the schema graphs, sorted once and kept while the schema files stay the same
+        # (per-document inferences never repeat schema triples: reason.infer leaves them out)
+        run, schema_asserted, schema_inferred = dataset.schema_run(
+            context.schema,
+            options.base,
+            graph_major,
+            key=context.schema_key,
+            folder=SCHEMA_CACHE if context.schema_key else Path(spool),
         )
-        sorter.extend(schema_asserted)
-        sorter.extend(schema_inferred)
-        inferred_seen.update(hash(line) for line in schema_inferred)
-        stats.add_schema(len(schema_asserted), len(schema_inferred))
+        sorter.add_sorted_run(run)
+        stats.add_schema(schema_asserted, schema_inferred)
         seen_ids: dict[str, str] = {}
         results = _results(sources, context, options.jobs, graph_major)
         for result in _progress(results, len(sources), options.progress):

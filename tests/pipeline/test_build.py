@@ -324,3 +324,18 @@ def test_on_error_skip_leaves_out_an_invalid_document(tmp_path: Path, context, m
     assert summary.rejected and all(line.startswith(SEED_ID) for line in summary.rejected)
     text = out.read_text(encoding="utf-8")
     assert f"graph/doc/{SEED_ID}>" not in text and "graph/doc/ah-tk-" in text
+
+
+VOID_TRIPLES = """
+PREFIX void: <http://rdfs.org/ns/void#>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+SELECT ?triples WHERE { ?dataset a dcat:Dataset ; void:triples ?triples }
+"""
+
+
+def test_the_dataset_description_counts_the_graph(seed_nquads: Path, seed_store) -> None:
+    lines = seed_nquads.read_text(encoding="utf-8").splitlines()
+    outside = [line for line in lines if not line.endswith("/graph/dataset> .")]
+    assert [int(r["triples"]) for r in rows(seed_store, VOID_TRIPLES)] == [len(outside)]
+    checked, violations = pipeline.check_built_graph(seed_nquads)
+    assert violations == []  # the DCAT-AP-NL and VoID shapes hold
