@@ -80,3 +80,16 @@ def test_every_shape_message_names_its_focus_node():
     shapes = load_shapes(paths.SHAPES_DIR)
     for message in shapes.objects(None, SH.message):
         assert "{$this}" in str(message), message
+
+
+def test_sparql_constraints_hold_no_comments():
+    """load_shapes() puts each query on one line (see there): a # comment would swallow the
+    rest of the query."""
+    shapes = Graph()
+    for file in sorted(paths.SHAPES_DIR.glob("*.ttl")):
+        shapes.parse(file, format="turtle")
+    for query in shapes.objects(None, SH.select):
+        without_iris = re.sub(r"<[^<>\s]*>", "", str(query))
+        assert "#" not in without_iris, query
+        for literal in re.findall(r"'[^']*'|\"[^\"]*\"", str(query)):
+            assert "  " not in literal and "\n" not in literal, literal

@@ -129,3 +129,31 @@ def test_document_graph_fixture_can_fail():
     graph.set((span, KG.anchorOf, Literal("Eindhovn")))
     report = validate(graph)
     assert [r.shape for r in report.results] == ["kgsh:SpanTextShape"]
+
+
+def test_sparql_constraints_are_answered_like_rdflib_would():
+    """validate() answers pySHACL's SELECT queries with Oxigraph: same rows as rdflib."""
+    from kamergraph.builder.validate import _as_graph
+
+    graph = Graph().parse(
+        data="""
+        @prefix ex: <http://example.org/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:p [ ex:q "tekst"@nl ] ; ex:n "7"^^xsd:nonNegativeInteger ; ex:s "gewoon" .
+        """,
+        format="turtle",
+    )
+    query = (
+        "PREFIX ex: <http://example.org/>\n"
+        "SELECT $this ?b ?label ?n ?s WHERE { $this ex:p ?b . ?b ex:q ?label . "
+        "$this ex:n ?n ; ex:s ?s . FILTER (?n > 5) }"
+    )
+    bindings = {"this": URIRef("http://example.org/a")}
+    fast = _as_graph(graph).query(query, initBindings=bindings)
+    slow = Graph.query(graph, query, initBindings=bindings)
+    rows = [r.asdict() for r in fast]
+    expected = [r.asdict() for r in slow]
+    # Oxigraph stores xsd:nonNegativeInteger as xsd:integer: the same number
+    assert [str(r.pop("n")) for r in rows] == [str(r.pop("n")) for r in expected] == ["7"]
+    assert rows == expected
+    assert len(rows) == 1 and rows[0]["label"] == Literal("tekst", lang="nl")
