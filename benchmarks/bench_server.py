@@ -177,7 +177,7 @@ def start(
     raise SystemExit(f"{name} did not start: {log}")
 
 
-def start_ours(graph: Path, workdir: Path, workers: int) -> Server:
+def start_ours(graph: Path, workdir: Path, workers: int, timeout: float = 120) -> Server:
     port = free_port()
     command = [
         str(BIN / "kamergraph"),
@@ -191,6 +191,8 @@ def start_ours(graph: Path, workdir: Path, workers: int) -> Server:
         str(workers),
         "--max-rows",
         "0",
+        "--timeout",
+        str(timeout),
         "--store",
         str(workdir / "stores"),
     ]
@@ -379,6 +381,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="our worker processes")
     parser.add_argument("--queries", nargs="*", help="named queries to run (default all)")
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument(
+        "--large-concurrency",
+        type=int,
+        nargs="+",
+        help="levels for the large graph (default: same)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120, help="our query time limit (Oxigraph has none)"
+    )
     parser.add_argument("--skip-rdflib", action="store_true")
     parser.add_argument("--workdir", type=Path, help="keep graphs and stores here between runs")
     parser.add_argument("--json", type=Path, help="write all figures here")
@@ -390,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     queries = named_queries(args.queries)
     seed = seed_graph(workdir)
-    graphs = [("seed", seed, sum(1 for _ in seed.open(encoding="utf-8")))]
+    graphs = [] if args.skip_seed else [("seed", seed, sum(1 for _ in seed.open(encoding="utf-8")))]
     if not args.skip_large:
         large, triples = large_graph(seed, workdir, args.large_triples)
         graphs.append(("large", large, triples))
@@ -401,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         servers: list[Server] = []
         try:
             t0 = time.monotonic()
-            servers.append(start_ours(graph, workdir, args.workers))
+            servers.append(start_ours(graph, workdir, args.workers, args.timeout))
             print(f"# kamergraph ready in {time.monotonic() - t0:.1f} s", flush=True)
             t0 = time.monotonic()
             servers.append(start_oxigraph(graph, workdir))
@@ -410,7 +422,10 @@ def main(argv: list[str] | None = None) -> int:
                 t0 = time.monotonic()
                 servers.append(start_rdflib_endpoint(graph, workdir))
                 print(f"# rdflib-endpoint ready in {time.monotonic() - t0:.1f} s", flush=True)
-            runs.extend(bench_graph(label, servers, queries, args.concurrency, args.duration))
+            levels = args.concurrency
+            if label == "large" and args.large_concurrency:
+                levels = args.large_concurrency
+            runs.extend(bench_graph(label, servers, queries, levels, args.duration))
         finally:
             for server in servers:
                 server.stop()

@@ -93,3 +93,13 @@ def test_serves_the_bundled_sample_by_default(capsys, tmp_path: Path) -> None:  
     assert code == 0
     ids = {b["id"]["value"] for b in json.loads(out)["results"]["bindings"]}
     assert paths.SAMPLE_IDENTIFIER in ids
+
+
+@pytest.mark.slow
+def test_builds_documents_given_instead_of_a_graph(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    document = paths.EXAMPLES_DIR / "documents" / "ah-tk-20222023-3649_lnv_stalvloer.txt"
+    query = "ASK { ?q a <https://w3id.org/kamergraph/def#Question> }"
+    url = "/sparql?" + urllib.parse.urlencode({"query": query})
+    code = main(["serve", str(document), "--store", str(tmp_path), "--get", url])
+    assert code == 0 and json.loads(capsys.readouterr().out)["boolean"] is True
+    assert len(list((tmp_path / "builds").glob("*.nq"))) == 1  # built once, kept for restarts
