@@ -506,7 +506,9 @@ def rejoin(
 
 _LEFT_WORD_RE = re.compile(r"([\w&’']+(?:-[\w&’']+)*)-$")
 _RIGHT_WORD_RE = re.compile(r"^[\w’']+")
-_INLINE_SPLIT_RE = re.compile(r"([\w&’']+(?:-[\w&’']+)*)- ([A-Za-zà-ÿ][\w’']*)")
+_INLINE_SPLIT_RE = re.compile(
+    r"([\w&’']{1,60}(?:-[\w&’']{1,60}){0,6})- ([A-Za-zà-ÿ][\w’']{0,60})(?![\w’'])"
+)
 _URL_TAIL_RE = re.compile(r"(?:https?://|www\.)\S*[/\-._=?&#%~]$")
 _CAMEL_HINT_RE = re.compile(r"[a-zà-ÿ][A-Z]")
 _CAMEL_RE = re.compile(r"\b([A-Z][a-zà-ÿ]{2,})([A-Z][a-zà-ÿ]{2,})\b")
@@ -607,6 +609,10 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary, *, flat: bool = Fal
             last += line  # a URL broken at the line end: "https://www.bd.nl/binnenland/"
         elif last.endswith("-"):
             last = join_pair(last, line, vocabulary)
+            cut = last.rfind(" ")
+            if cut > 0:  # keep only the last word open: joining stays linear
+                done.append(last[:cut])
+                last = last[cut + 1 :]
         else:
             done.append(last)
             last = line

@@ -312,15 +312,16 @@ def _block_text(lines: Sequence[Line], norm: Normalized, flat: bool) -> str:
 
 _ROLE = r"(?:Minister(?:-president)?|Staatssecretaris|minister|staatssecretaris)"
 _MEMBER_RE = re.compile(
-    r"Vragen van (?:het lid|de leden) (?P<member>.+?)\s*\((?P<party>[^()]+)\)"
-    r"(?P<others>(?:\s*(?:,|en)\s*[^()]+?\s*\([^()]+\))*)"
-    r"\s+aan (?:de |het )?(?P<to>.+?)\s+over\s+(?P<subject>.+?)\s*\(ingezonden (?P<date>[^)]+)\)",
+    r"Vragen van (?:het lid|de leden) (?P<member>[^()]{1,80}?)\s*\((?P<party>[^()]{1,60})\)"
+    r"(?P<others>(?>\s*(?:,|\ben\b)\s*[^(),]{1,80}\([^()]{1,60}\))*)"
+    r"\s+aan (?:de |het )?(?P<to>.{1,400}?)\s+over\s+(?P<subject>.{1,2000}?)\s*"
+    r"\(ingezonden (?P<date>[^)]{1,40})\)",
     re.DOTALL,
 )
 _ANSWERED_RE = re.compile(
-    r"Antwoord (?:van|mede namens) (?:de )?(?P<title>" + _ROLE + r")\s+(?P<name>[^()]+?)\s*"
-    r"\((?P<portfolio>[^()]+)\)[^()]{0,200}?(?:\([^()]*\)[^()]{0,200}?)*?"
-    r"\(ontvangen (?P<date>[^)]+)\)"
+    r"Antwoord (?:van|mede namens) (?:de )?(?P<title>" + _ROLE + r")\s+(?P<name>[^()]{1,80}?)\s*"
+    r"\((?P<portfolio>[^()]{1,120})\)[^()]{0,200}(?:\((?!ontvangen)[^()]{0,120}\)[^()]{0,200}){0,4}"
+    r"\(ontvangen (?P<date>[^)]{1,40})\)"
 )
 _SUBMITTED_RE = re.compile(r"\(ingezonden (?P<date>[^)]+)\)")
 _RECEIVED_RE = re.compile(r"\(ontvangen (?P<date>[^)]+)\)")
@@ -332,9 +333,9 @@ _KST_HEADER_RE = re.compile(
     r"(?P<kind>LIJST VAN VRAGEN EN ANTWOORDEN|Lijst van vragen en antwoorden)"
 )
 _COMMITTEE_RE = re.compile(
-    r"(?:De|de) (?P<committee>(?:vaste |algemene |tijdelijke )?commissie (?:voor|van) .+?) heeft "
-    r"(?:een aantal |enkele )?vragen(?: en opmerkingen)? voorgelegd aan (?:de |het )?(?P<to>.+?)"
-    r"\s+over\s+(?P<subject>.+?)(?<!nr)(?:\.\s|\.$)",
+    r"(?:De|de) (?P<committee>(?:vaste |algemene |tijdelijke )?commissie (?:voor|van) .{1,200}?) "
+    r"heeft (?:een aantal |enkele )?vragen(?: en opmerkingen)? voorgelegd aan (?:de |het )?"
+    r"(?P<to>.{1,400}?)\s+over\s+(?P<subject>.{1,2000}?)(?<!nr)(?:\.\s|\.$)",
     re.DOTALL,
 )
 _LETTER_RE = re.compile(
@@ -347,7 +348,7 @@ _ANSWERED_BY_LETTER_RE = re.compile(
     r"heeft deze vragen beantwoord bij brief van (?P<date>\d{1,2}\s+\w+\s+\d{4})"
 )
 _ADOPTED_RE = re.compile(r"[Vv]astgesteld(?: op)? (?P<date>\d{1,2}\s+\w+\s+\d{4})")
-_SEE_ALSO_RE = re.compile(r"Zie ook (?P<refs>.+?)(?=(?:\.\s*(?:[A-Z]|$))|\n|$)")
+_SEE_ALSO_RE = re.compile(r"Zie ook (?P<refs>.{1,300}?)(?=(?:\.\s*(?:[A-Z]|$))|\n|$)")
 _SIGN_ROLE_RE = re.compile(
     r"^(?:De |de )?(?P<role>voorzitter|[Aa]djunct-griffier|griffier|Griffier|Voorzitter)"
     r"(?: van de (?:vaste |algemene )?commissie)?,?\s*(?P<name>.*)$"

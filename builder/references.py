@@ -313,7 +313,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
 
 _NUMBER_TOKEN_RE = re.compile(r"\d[\d.,]*")
 _PERCENT_AFTER_RE = re.compile(r"\s?(?:%|procent\b)")
-_NOUN_AFTER_RE = re.compile(r"\s+((?:[a-zà-ÿ]+e\s+)?[a-zà-ÿ]{3,}(?:en|s|’s|'s))\b")
+_NOUN_AFTER_RE = re.compile(r"\s+((?:[a-zà-ÿ]{1,30}e\s+)?[a-zà-ÿ]{3,40}(?:en|s|’s|'s))\b")
 _PERCENT_NUMBER_RE = re.compile(r"\d+(?:,\d+)?")
 _COUNT_NUMBER_RE = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,6}")
 _NOT_BEFORE_NUMBER = frozenset(",.€$/-_")
