@@ -183,7 +183,7 @@ def unflatten(line: str) -> list[str]:
 # Strings that are page furniture wherever they start a line. Tests use this list too.
 FURNITURE: tuple[str, ...] = (
     r"(?:Tweede|Eerste) Kamer der Staten-Generaal(?: ?\d{1,3}(?!\d))?",
-    r"(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, Aanhangsel ?\d{1,3}(?!\d)",
+    r"(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, Aanhangsel(?: ?\d{1,3}(?!\d))?",
     r"(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}[–-]\d{4}, "
     r"(?P<kdos>\d{2} ?\d{3})(?:[- ](?P<ktoev>[A-Z0-9]{1,6}))?, "
     r"nr\. ?(?P<knr>\d+)(?: ?\d{1,3}(?!\d))?",
@@ -257,6 +257,7 @@ def glued_markers(line: str) -> list[re.Match[str]]:
     return found
 
 
+_PAGE_NUMBER_RE = re.compile(r"\s*\d{1,4}\s*$")
 _LINE_MARKER_RE = re.compile(r"^(\d{1,3})(?:\s*$|\s+(?=[a-zà-ÿ(]))")
 
 
@@ -727,7 +728,9 @@ def normalize(text: str, *, numbered_layout: bool = False, precleaned: bool = Fa
     for k, page in enumerate(body_pages):
         if k:
             out_lines.append(PAGE_BREAK)
-        for line, flat in page:
+        filled = [i for i, (line, _) in enumerate(page) if line.strip()]
+        edges = {filled[0], filled[-1]} if filled else set()
+        for i, (line, flat) in enumerate(page):
             if MARK_OPEN not in line and "[" in line:
                 line = BRACKET_MARKER_RE.sub(bracket, line)
                 for n in MARKER_RE.findall(line):
@@ -743,6 +746,8 @@ def normalize(text: str, *, numbered_layout: bool = False, precleaned: bool = Fa
                     n = int(lm.group(1))
                     next_marker = n + 1
                     line = marker(n) + line[lm.end() :]
+            if not numbered_layout and i in edges and _PAGE_NUMBER_RE.match(line):
+                continue  # a page number at the head or foot of a page
             if flat:
                 flat_lines.add(len(out_lines))
             out_lines.append(line)

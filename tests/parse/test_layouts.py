@@ -292,3 +292,12 @@ def test_numbered_with_parenthesis_and_vraag_nr():
     assert doc.questions[0].text == "Hoeveel kost het?"
     doc = parse("Vraag nr. 1\nEen?\n\nAntwoord op vraag nr. 1\nJa.\n")
     assert numbers(doc) == ([(1,)], [(1,)])
+
+
+def test_page_numbers_at_page_edges_are_dropped():
+    text = AANHANGSEL_HEAD + (
+        "Vraag 1\nEen?\n\nAntwoord 1\nDe tekst loopt door\n\n7\n\f"
+        "8\nTweede Kamer, vergaderjaar 2022–2023, Aanhangsel\nover de pagina heen.\n"
+    )
+    doc = parse(text)
+    assert doc.answers[0].text == "De tekst loopt door over de pagina heen."
