@@ -24,12 +24,19 @@ What normalisation does, in order:
    body and become ``RawFootnote``s; numbering must run on from the previous page.
 7. Footnote markers in the body are replaced by ``marker(n)`` sentinels (private-use
    characters) so their position survives line joining; ``parse`` turns them into offsets.
+   Bare page numbers at the head or foot of a page are dropped (not in the numbered layout,
+   where a bare number line is a question number).
 
 Joining lines (``join_lines``) rejoins words split at a line end by Dutch rules
 (``rejoin``): "onderzoekspro-/gramma’s" -> "onderzoeksprogramma’s", "Brainport-/regio" ->
 "Brainportregio", but "Micro-/elektronica" keeps its hyphen (vowel clash), "mkb-/bedrijven"
 keeps it (abbreviation), "Noord-/Brabant" keeps it (capital), and an elision such as
-"onderwijs- en kennisinstellingen" is left alone (the next word is "en", "of", ...).
+"onderwijs- en kennisinstellingen" is left alone (the next word is "en", "of", ...). The
+document's own spelling wins (``Vocabulary``): a split word it also writes whole is joined,
+one it writes with a hyphen keeps it. A URL broken at a line end is joined without a space;
+in flattened text "zorgverzeke- raars" is a split word too; a soft hyphen kept mid-line
+("emissiefacto-ren") or a hyphen lost at a line end ("NagornoKarabach") is repaired when the
+document writes the word whole (or hyphenated) elsewhere.
 """
 
 from __future__ import annotations
