@@ -105,12 +105,15 @@ def _cut_blocks(
     preamble: list[Line] = []
     blocks: list[_Block] = []
     asked: dict[tuple[int, ...], _Block] = {}
+    asked_numbers: set[int] = set()
+    answered_numbers: set[int] = set()
     last_q = 0
     current: _Block | None = None
 
     def open_block(kind: str, numbers: tuple[int, ...], heading: str, rest: str | None) -> _Block:
         nonlocal current
         block = _Block(kind, numbers, heading.strip())
+        (asked_numbers if kind == "q" else answered_numbers).update(numbers)
         if rest and rest.strip():
             block.lines.append(rest.strip())
         blocks.append(block)
@@ -156,7 +159,8 @@ def _cut_blocks(
             ):
                 open_block("a", current.numbers, heading, rest)
                 continue
-            if nums and nums in asked and all(b.numbers != nums or b.kind == "q" for b in blocks):
+            if nums and set(nums) <= asked_numbers and not set(nums) & answered_numbers:
+                # answers after all questions, or grouped differently from the questions
                 open_block("a", nums, heading, rest)
                 continue
             if nums and nums[0] > last_q:
@@ -164,6 +168,7 @@ def _cut_blocks(
                 if lost is not None:
                     blocks.append(lost)
                     asked[nums] = lost
+                    asked_numbers.update(nums)
                     warnings.append(
                         f"question {lost_key(nums)}: heading lost in extraction; the text "
                         "after the page break is kept as the question, marked incomplete"

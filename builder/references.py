@@ -161,7 +161,7 @@ def cited_ids(citations: Iterable[Citation], own: str | None = None) -> list[str
 
 # --- cross-references -------------------------------------------------------------------------
 
-_REF_NUMS = r"(?P<nums>\d{1,3}(?:\s*(?:,|en|t/m)\s*\d{1,3})*)"
+_REF_NUMS = r"(?P<nums>\d{1,3}(?:\s*(?:,|en|t/m|tot en met)\s*\d{1,3})*)"
 _XREF_RE = re.compile(
     r"[Aa]ntwoord(?:en)?\s+(?:op|bij)\s+(?:de\s+)?vra(?:ag|gen)\s+"
     + _REF_NUMS

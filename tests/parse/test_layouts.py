@@ -301,3 +301,15 @@ def test_page_numbers_at_page_edges_are_dropped():
     )
     doc = parse(text)
     assert doc.answers[0].text == "De tekst loopt door over de pagina heen."
+
+
+def test_answers_grouped_differently_from_the_questions():
+    text = AANHANGSEL_HEAD + (
+        "Vraag 1\nEen?\n\nVraag 2\nTwee?\n\nVraag 3\nDrie?\n\nAntwoord op vragen 1, 2 en 3\n"
+        "Ja.\n\nVraag 4 en 5\nVier? Vijf?\n\nAntwoord 4\nNee.\n\nAntwoord 5\nMisschien, zie de "
+        "antwoorden op de vragen 1 tot en met 3.\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,), (3,), (4, 5)], [(1, 2, 3), (4,), (5,)])
+    assert doc.warnings == ()
+    assert [x.target for x in doc.cross_references] == [(1, 2, 3)]
