@@ -420,13 +420,17 @@ def _metadata(preamble_lines: Sequence[str], preamble: str) -> _Meta:
         meta.identifier = "kst-" + "-".join(p for p in parts if p)
     m = _MEMBER_RE.search(flat)
     if m:
-        co_askers = tuple(
+        members = [m.group("member").strip()]
+        party = m.group("party").strip()
+        shared = re.match(r"(?:beiden|allen|beide|alle)\s+(.+)$", party)
+        if shared:  # "de leden Kröger en Bromet (beiden GroenLinks)"
+            party = shared.group(1)
+            members = [p for p in re.split(r",\s*|\s+en\s+", members[0]) if p]
+        co_askers = tuple(Person(name=name, party=party) for name in members[1:]) + tuple(
             Person(name=c.group("name").strip(), party=c.group("party").strip())
             for c in _CO_ASKER_RE.finditer(m.group("others") or "")
         )
-        meta.asked_by = Asker(
-            member=m.group("member").strip(), party=m.group("party").strip(), co_askers=co_askers
-        )
+        meta.asked_by = Asker(member=members[0], party=party, co_askers=co_askers)
         meta.addressed_to = _split_roles(m.group("to"))
         meta.subject = m.group("subject").strip()
         meta.submitted_on = references.parse_dutch_date(m.group("date"))

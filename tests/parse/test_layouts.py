@@ -313,3 +313,17 @@ def test_answers_grouped_differently_from_the_questions():
     assert numbers(doc) == ([(1,), (2,), (3,), (4, 5)], [(1, 2, 3), (4,), (5,)])
     assert doc.warnings == ()
     assert [x.target for x in doc.cross_references] == [(1, 2, 3)]
+
+
+def test_members_of_one_party():
+    text = (
+        "Vragen van de leden Kröger, Thijssen en Bromet (allen GroenLinks) aan de Minister voor "
+        "Klimaat en Energie over windparken (ingezonden 1 maart 2023).\n\nVraag 1\nEen?\n\n"
+        "Antwoord 1\nJa.\n"
+    )
+    asker = parse(text).asked_by
+    assert (asker.member, asker.party) == ("Kröger", "GroenLinks")
+    assert [(p.name, p.party) for p in asker.co_askers] == [
+        ("Thijssen", "GroenLinks"),
+        ("Bromet", "GroenLinks"),
+    ]
