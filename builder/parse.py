@@ -577,7 +577,7 @@ def parse_document(text: str, *, source: str, identifier: str | None = None) -> 
     return Document(
         identifier=ident,
         identifier_source=ident_source,
-        kind=meta.kind,
+        kind=KIND_AANHANGSEL if ident.startswith("ah-tk-") else meta.kind,
         text=doc_text,
         source=source,
         questions=tuple(questions),
