@@ -518,6 +518,9 @@ _INLINE_SPLIT_RE = re.compile(
     r"([\w&’']{1,60}(?:-[\w&’']{1,60}){0,6})- ([A-Za-zà-ÿ][\w’']{0,60})(?![\w’'])"
 )
 _URL_TAIL_RE = re.compile(r"(?:https?://|www\.)\S*[/\-._=?&#%~]$")
+# "ggzinstelling" (a hyphen lost at a line end) -> "ggz-instelling": Dutch writes a hyphen
+# after an abbreviation in a compound; only vowel-less abbreviations, which start no word.
+_GLUED_ABBREVIATION_RE = re.compile(r"\b(mkb|ggz|ggd|btw|pgb|zzp|wlz|zvw)([a-zà-ÿ]{4,})\b")
 _CAMEL_HINT_RE = re.compile(r"[a-zà-ÿ][A-Z]")
 _CAMEL_RE = re.compile(r"\b([A-Z][a-zà-ÿ]{2,})([A-Z][a-zà-ÿ]{2,})\b")
 
@@ -633,6 +636,7 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary, *, flat: bool = Fal
         out = repair_camel(out, vocabulary)
     if "-" in out:
         out = repair_soft_hyphens(out, vocabulary)
+    out = _GLUED_ABBREVIATION_RE.sub(r"\1-\2", out)
     if MARK_OPEN in out:
         out = tidy_markers(out)
     if "  " in out:

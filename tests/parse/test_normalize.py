@@ -90,6 +90,13 @@ def test_flat_capital_after_split_keeps_the_hyphen():
     )
 
 
+def test_lost_hyphen_after_abbreviation_restored():
+    text = "door de ggzinstelling en het mkb aan mkbbedrijven"
+    assert join_lines([text], Vocabulary(text)) == (
+        "door de ggz-instelling en het mkb aan mkb-bedrijven"
+    )
+
+
 def test_lost_hyphen_restored_from_the_document():
     text = "in NagornoKarabach en in Nagorno-Karabach"
     assert join_lines([text], Vocabulary(text)) == "in Nagorno-Karabach en in Nagorno-Karabach"
