@@ -327,3 +327,22 @@ def test_members_of_one_party():
         ("Thijssen", "GroenLinks"),
         ("Bromet", "GroenLinks"),
     ]
+
+
+def test_numbered_list_with_glued_markers_and_notes_at_the_end():
+    text = (
+        "De vaste commissie voor Financiën heeft een aantal vragen voorgelegd aan de Minister "
+        "van Financiën over de brief van 1 mei 2024 inzake de voorjaarsnota.\n\n"
+        "1\nKent u de brief?1\n\nAntwoord\nJa, en de motie.2\n\n"
+        "2\nEn verder?\n\nAntwoord\nNee.\n\n"
+        "1 Kamerstuk 36 500, nr. 1\n2 Kamerstuk 36 410, nr. 31\n"
+    )
+    doc = parse(text)
+    assert numbers(doc) == ([(1,), (2,)], [(1,), (2,)])
+    assert doc.questions[0].text == "Kent u de brief?"
+    assert doc.answers[1].text == "Nee."
+    assert [f.text for f in doc.footnotes] == [
+        "Kamerstuk 36 500, nr. 1",
+        "Kamerstuk 36 410, nr. 31",
+    ]
+    assert (doc.questions[0].footnotes, doc.answers[0].footnotes) == ((1,), (2,))
