@@ -158,10 +158,19 @@ def build_documents(
     from kamergraph.builder import pipeline
     from kamergraph.server.store import default_store_root, graph_digest
 
+    from kamergraph import paths
+
     sources = pipeline.find_sources(inputs, identifier=identifier)
     key = hashlib.sha256(base.encode())
     for source in sources:
         key.update(f"{source.path}\0{source.identifier}\0{graph_digest(source.path)}\n".encode())
+    # the build also depends on the knowledge files and the builder's code
+    builder = Path(pipeline.__file__).parent
+    for folder in (paths.ONTOLOGY_DIR, paths.SHAPES_DIR, builder):
+        for file in sorted(
+            p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ):
+            key.update(f"{file}\0{graph_digest(file)}\n".encode())
     builds = (store or default_store_root()) / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     output = builds / f"{key.hexdigest()[:24]}.nq"
