@@ -155,10 +155,9 @@ def build_documents(
     """Build documents with the build pipeline into the store cache (once per input)."""
     import hashlib
 
+    from kamergraph import paths
     from kamergraph.builder import pipeline
     from kamergraph.server.store import default_store_root, graph_digest
-
-    from kamergraph import paths
 
     sources = pipeline.find_sources(inputs, identifier=identifier)
     key = hashlib.sha256(base.encode())
