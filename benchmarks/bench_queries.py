@@ -1,0 +1,145 @@
+"""Time every named query of ``queries/*.rq`` in-process with pyoxigraph, on two graphs.
+
+The graphs are the seed document's graph (built with ``kamergraph build``) and a graph of at
+least ``--triples`` triples (default one million) made, as ``bench_server.py`` does, by
+replicating the seed's document triples (its document graph and the inferred triples about
+its nodes) under renamed IRIs, the schema and thesaurus once. Each query runs the way
+``kamergraph query`` and the server run it: over the union of the graphs
+(``use_default_graph_as_union=True``), parameters bound as substitutions. It prints the
+median wall time of ``--repeat`` runs (after one warm-up run) and the row count per graph.
+
+    .venv/bin/python benchmarks/bench_queries.py                    # seed and 1M triples
+    .venv/bin/python benchmarks/bench_queries.py --repeat 3 --json out.json
+    .venv/bin/python benchmarks/bench_queries.py --only amounts located-in
+
+A query slower than ``--slow`` seconds on its warm-up run is run only once more, so a slow
+query does not hold the benchmark for minutes. ``--results DIR`` writes each query's sorted
+rows per graph as TSV, to check that a rewritten query still gives the same answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from kamergraph.builder import query as kgquery
+
+from kamergraph import paths
+
+BIN = Path(sys.executable).parent
+SEED_ID = paths.SAMPLE_IDENTIFIER
+# Values for parameterised queries, bound as substitutions the way --param binds them.
+PARAMS: dict[str, ox.NamedNode | ox.Literal] = {
+    "region": ox.Literal("Noord-Brabant"),
+    "entity": ox.NamedNode("https://w3id.org/kamergraph/thesaurus/brainportregio"),
+}
+
+
+def seed_graph(workdir: Path) -> Path:
+    out = workdir / "seed.nq"
+    if not out.exists():
+        command = [str(BIN / "kamergraph"), "build", str(paths.SAMPLE_DOCUMENT)]
+        command += ["--id", SEED_ID, "-o", str(out), "-q"]
+        subprocess.run(command, check=True)
+    return out
+
+
+def large_graph(seed: Path, workdir: Path, target: int) -> tuple[Path, int]:
+    """The seed's graph with its document triples replicated under renamed IRIs."""
+    lines = seed.read_text(encoding="utf-8").splitlines(keepends=True)
+    document = [line for line in lines if SEED_ID in line]
+    shared = len(lines) - len(document)
+    copies = max(1, math.ceil((target - shared) / len(document)))
+    out = workdir / f"large-{copies}.nq"
+    if not out.exists():
+        with out.open("w", encoding="utf-8") as handle:
+            handle.writelines(line for line in lines if SEED_ID not in line)
+            for i in range(copies):
+                renamed = f"{SEED_ID}-r{i}" if i else SEED_ID
+                handle.writelines(line.replace(SEED_ID, renamed) for line in document)
+    return out, shared + copies * len(document)
+
+
+def load(path: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def rows_of(result: kgquery.Result) -> list[tuple[str, ...]]:
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [tuple(str(s[n]) if s[n] is not None else "" for n in names) for s in result]
+
+
+def time_query(
+    store: ox.Store, named: kgquery.NamedQuery, repeat: int, slow: float
+) -> tuple[float, int, list[tuple[str, ...]]]:
+    params = {p: PARAMS[p] for p in (item.split()[0] for item in named.params)}
+    times: list[float] = []
+    rows: list[tuple[str, ...]] = []
+    for i in range(repeat + 1):
+        start = time.perf_counter()
+        rows = rows_of(kgquery.run(store, named.text, params))
+        elapsed = time.perf_counter() - start
+        if i:
+            times.append(elapsed)
+        elif elapsed > slow:
+            times.append(elapsed)
+            break
+    return statistics.median(times), len(rows), rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/kamergraph-bench-queries"))
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--slow", type=float, default=5.0, help="seconds; run once more only")
+    parser.add_argument("--only", nargs="*", help="query names (default: all)")
+    parser.add_argument("--queries", type=Path, default=paths.QUERIES_DIR, help="a folder of .rq")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--results", type=Path, help="write each query's rows here (TSV)")
+    args = parser.parse_args(argv)
+
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    seed = seed_graph(args.workdir)
+    large, count = large_graph(seed, args.workdir, args.triples)
+    named = kgquery.named_queries(args.queries)
+    names = sorted(args.only or named)
+    figures: dict[str, dict[str, dict[str, float | int]]] = {name: {} for name in names}
+    for label, path in (("seed", seed), ("1M", large)):
+        start = time.perf_counter()
+        store = load(path)
+        print(f"# {label}: {len(store)} quads from {path} in {time.perf_counter() - start:.1f} s")
+        for name in names:
+            median, n, rows = time_query(store, named[name], args.repeat, args.slow)
+            figures[name][label] = {"median_ms": round(median * 1000, 2), "rows": n}
+            if args.results:
+                args.results.mkdir(parents=True, exist_ok=True)
+                text = "".join("\t".join(row) + "\n" for row in sorted(rows))
+                (args.results / f"{label}-{name}.tsv").write_text(text, encoding="utf-8")
+            print(f"  {name:32} {median * 1000:10.1f} ms {n:7d} rows", flush=True)
+        del store
+    print(f"\n{'query':32} {'seed ms':>10} {'1M ms':>10} {'seed rows':>10} {'1M rows':>10}")
+    for name in names:
+        seed_fig, large_fig = figures[name]["seed"], figures[name]["1M"]
+        print(
+            f"{name:32} {seed_fig['median_ms']:10.1f} {large_fig['median_ms']:10.1f}"
+            f" {seed_fig['rows']:10d} {large_fig['rows']:10d}"
+        )
+    if args.json:
+        meta = {"large_triples": count, "repeat": args.repeat, "pyoxigraph": ox.__version__}
+        args.json.write_text(json.dumps({"meta": meta, "queries": figures}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
