@@ -183,9 +183,13 @@ class Spec:
     blocks: list[tuple[tuple[int, ...], str, str, list[str]]]
 
 
-def build_spec(rng: random.Random, pairs: list[Pair], layout: str) -> Spec:
-    year = rng.randint(2014, 2024)
-    number = rng.randint(10, 3999)
+def build_spec(
+    rng: random.Random, pairs: list[Pair], layout: str, taken: set[tuple[int, int]]
+) -> Spec:
+    year, number = rng.randint(2014, 2024), rng.randint(10, 3999)
+    while (year, number) in taken:  # every generated document gets its own identifier
+        year, number = rng.randint(2014, 2024), rng.randint(10, 3999)
+    taken.add((year, number))
     chosen = rng.sample(pairs, k=min(len(pairs), rng.randint(4, 12)))
     blocks = []
     q = 1
@@ -376,9 +380,10 @@ def generate(n: int, outdir: Path, seed: int = 20231113) -> list[dict]:
     pairs = load_pairs()
     outdir.mkdir(parents=True, exist_ok=True)
     manifest = []
+    taken: set[tuple[int, int]] = set()
     for i in range(n):
         layout = LAYOUTS[i % len(LAYOUTS)]
-        spec = build_spec(rng, pairs, layout)
+        spec = build_spec(rng, pairs, layout, taken)
         name = f"gen-{i:05d}-{layout}.txt"
         (outdir / name).write_text(render(spec, rng), encoding="utf-8")
         manifest.append(
