@@ -1,4 +1,4 @@
-"""Time every named query of ``queries/*.rq`` in-process with pyoxigraph, on two graphs.
+"""Time every named query of ``queries/*.rq`` in-process with pyoxigraph, on several graphs.
 
 The graphs are the seed document's graph (built with ``kamergraph build``) and a graph of at
 least ``--triples`` triples (default one million) made, as ``bench_server.py`` does, by
@@ -11,6 +11,7 @@ median wall time of ``--repeat`` runs (after one warm-up run) and the row count 
     .venv/bin/python benchmarks/bench_queries.py                    # seed and 1M triples
     .venv/bin/python benchmarks/bench_queries.py --repeat 3 --json out.json
     .venv/bin/python benchmarks/bench_queries.py --only amounts located-in
+    .venv/bin/python benchmarks/bench_queries.py --graph big.nq     # and a built corpus too
 
 A query slower than ``--slow`` seconds on its warm-up run is run only once more, so a slow
 query does not hold the benchmark for minutes. ``--results DIR`` writes each query's sorted
@@ -67,12 +68,6 @@ def large_graph(seed: Path, workdir: Path, target: int) -> tuple[Path, int]:
     return out, shared + copies * len(document)
 
 
-def load(path: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    return store
-
-
 def rows_of(result: kgquery.Result) -> list[tuple[str, ...]]:
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
@@ -107,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=Path, default=paths.QUERIES_DIR, help="a folder of .rq")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--results", type=Path, help="write each query's rows here (TSV)")
+    parser.add_argument(
+        "--graph", type=Path, nargs="*", default=[], help="more built graphs to time (any format)"
+    )
     args = parser.parse_args(argv)
 
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -114,10 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     large, count = large_graph(seed, args.workdir, args.triples)
     named = kgquery.named_queries(args.queries)
     names = sorted(args.only or named)
+    graphs = [("seed", seed), ("1M", large), *((path.stem, path) for path in args.graph)]
     figures: dict[str, dict[str, dict[str, float | int]]] = {name: {} for name in names}
-    for label, path in (("seed", seed), ("1M", large)):
+    sizes: dict[str, int] = {}
+    for label, path in graphs:
         start = time.perf_counter()
-        store = load(path)
+        store = kgquery.load_store(path)
+        sizes[label] = len(store)
         print(f"# {label}: {len(store)} quads from {path} in {time.perf_counter() - start:.1f} s")
         for name in names:
             median, n, rows = time_query(store, named[name], args.repeat, args.slow)
@@ -128,15 +129,18 @@ def main(argv: list[str] | None = None) -> int:
                 (args.results / f"{label}-{name}.tsv").write_text(text, encoding="utf-8")
             print(f"  {name:32} {median * 1000:10.1f} ms {n:7d} rows", flush=True)
         del store
-    print(f"\n{'query':32} {'seed ms':>10} {'1M ms':>10} {'seed rows':>10} {'1M rows':>10}")
+    print("\nmedian ms (rows)")
+    print(f"{'query':32}" + "".join(f" {label[:18]:>18}" for label, _ in graphs))
     for name in names:
-        seed_fig, large_fig = figures[name]["seed"], figures[name]["1M"]
-        print(
-            f"{name:32} {seed_fig['median_ms']:10.1f} {large_fig['median_ms']:10.1f}"
-            f" {seed_fig['rows']:10d} {large_fig['rows']:10d}"
-        )
+        cells = (figures[name][label] for label, _ in graphs)
+        print(f"{name:32}" + "".join(f" {c['median_ms']:>10.1f} ({c['rows']:>5})" for c in cells))
     if args.json:
-        meta = {"large_triples": count, "repeat": args.repeat, "pyoxigraph": ox.__version__}
+        meta = {
+            "quads": sizes,
+            "large_triples": count,
+            "repeat": args.repeat,
+            "pyoxigraph": ox.__version__,
+        }
         args.json.write_text(json.dumps({"meta": meta, "queries": figures}, indent=2) + "\n")
     return 0
 
