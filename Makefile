@@ -46,8 +46,15 @@ lint: setup-test
 	$(BIN)/ruff check kamergraph builder server tests benchmarks
 	$(BIN)/mypy
 
+# Every benchmark, figures to stdout and JSON in benchmarks/results/ (not committed).
+BENCH_DURATION ?= 20
 bench: setup-test
-	$(BIN)/python benchmarks/run_all.py
+	mkdir -p benchmarks/results
+	$(BIN)/python benchmarks/bench_parse.py --documents 1000
+	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_build.py --documents 1000 --jobs 1 2 --json benchmarks/results/bench_build.json
+	$(BIN)/python benchmarks/bench_queries.py --json benchmarks/results/bench_queries.json
+	$(BIN)/python benchmarks/bench_server.py --duration $(BENCH_DURATION) --json benchmarks/results/bench_server.json
 
 clean:
 	rm -rf $(VENV) node_modules .browser-installed .pytest_cache
