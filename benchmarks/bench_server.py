@@ -5,7 +5,9 @@ replicating the seed document's triples under renamed IRIs), each server, each n
 of ``queries/*.rq`` and each concurrency, a small load generator (threads with keep-alive
 HTTP connections) sends the query for ``--duration`` seconds and records every latency.
 It prints median and p99 latency, requests per second, and the ratio of ours to Oxigraph's
-for each, and writes everything as JSON (``--json``).
+for each, and writes everything as JSON (``--json``). Our server runs twice: as
+``kamergraph`` with its answer cache off, and as ``kamergraph+cache`` with it on (each
+load repeats one query, so the cached figures show the cache, not the engine).
 
     .venv/bin/python benchmarks/bench_server.py --duration 20          # the full run
     .venv/bin/python benchmarks/bench_server.py --duration 2 --concurrency 1 8
@@ -177,7 +179,9 @@ def start(
     raise SystemExit(f"{name} did not start: {log}")
 
 
-def start_ours(graph: Path, workdir: Path, workers: int, timeout: float = 120) -> Server:
+def start_ours(
+    graph: Path, workdir: Path, workers: int, timeout: float = 120, cache: int = 0
+) -> Server:
     port = free_port()
     command = [
         str(BIN / "kamergraph"),
@@ -195,9 +199,12 @@ def start_ours(graph: Path, workdir: Path, workers: int, timeout: float = 120) -
         str(timeout),
         "--store",
         str(workdir / "stores"),
+        "--cache",
+        str(cache),
     ]
+    name = "kamergraph+cache" if cache else "kamergraph"
     return start(
-        "kamergraph", command, f"http://127.0.0.1:{port}/sparql", workdir / f"kamergraph-{port}.log"
+        name, command, f"http://127.0.0.1:{port}/sparql", workdir / f"kamergraph-{port}.log"
     )
 
 
@@ -351,7 +358,7 @@ def ratios(runs: list[Run]) -> list[dict[str, object]]:
     index = {(r.graph, r.server, r.query, r.concurrency): r for r in runs}
     out = []
     for r in runs:
-        if r.server != "kamergraph":
+        if not r.server.startswith("kamergraph"):
             continue
         for other in ("oxigraph", "rdflib-endpoint"):
             o = index.get((r.graph, other, r.query, r.concurrency))
@@ -360,6 +367,7 @@ def ratios(runs: list[Run]) -> list[dict[str, object]]:
             out.append(
                 {
                     "graph": r.graph,
+                    "server": r.server,
                     "query": r.query,
                     "concurrency": r.concurrency,
                     "versus": other,
@@ -392,6 +400,14 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=120, help="our query time limit (Oxigraph has none)"
     )
     parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument(
+        "--cache",
+        type=int,
+        default=256,
+        metavar="N",
+        help="also run our server with its answer cache of N entries, reported apart as "
+        "'kamergraph+cache' ('kamergraph' always runs with the cache off; 0: skip)",
+    )
     parser.add_argument("--workdir", type=Path, help="keep graphs and stores here between runs")
     parser.add_argument("--json", type=Path, help="write all figures here")
     args = parser.parse_args(argv)
@@ -415,6 +431,10 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.monotonic()
             servers.append(start_ours(graph, workdir, args.workers, args.timeout))
             print(f"# kamergraph ready in {time.monotonic() - t0:.1f} s", flush=True)
+            if args.cache:
+                servers.append(
+                    start_ours(graph, workdir, args.workers, args.timeout, cache=args.cache)
+                )
             t0 = time.monotonic()
             servers.append(start_oxigraph(graph, workdir))
             print(f"# oxigraph ready in {time.monotonic() - t0:.1f} s", flush=True)
@@ -436,7 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for row in table:
         print(
-            f"{row['graph']:5} {row['versus']:16} {row['query']:32} c={row['concurrency']:<3} "
+            f"{row['graph']:5} {row['server']:16} vs {row['versus']:16} {row['query']:32} "
+            f"c={row['concurrency']:<3} "
             f"median x{row['median_ratio']}  p99 x{row['p99_ratio']}  "
             f"throughput x{row['throughput_ratio']}"
         )

@@ -8,6 +8,7 @@ import time
 from typing import Any, Protocol
 
 from flask import Flask, Response, g, request
+from kamergraph.server.cache import AnswerCache
 from kamergraph.server.config import ServerConfig
 from kamergraph.server.executor import Answer, Job, QueryPool
 from werkzeug.exceptions import HTTPException
@@ -31,11 +32,15 @@ class Executor(Protocol):
 
 
 class ServerState:
-    """What the views share: the configuration and the executor of queries."""
+    """What the views share: the configuration, the executor of queries and, on a read-only
+    server, the cache of answers."""
 
     def __init__(self, config: ServerConfig, pool: Executor) -> None:
         self.config = config
         self.pool = pool
+        self.cache: AnswerCache | None = None
+        if config.cache_entries > 0 and not config.enable_update:
+            self.cache = AnswerCache(config.cache_entries)
 
 
 def state() -> ServerState:

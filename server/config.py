@@ -28,6 +28,8 @@ class ServerConfig:
     queries_dir: Path = paths.QUERIES_DIR
     node_modules: Path = paths.ROOT / "node_modules"
     cors: bool = True
+    # answers kept per worker process (cache.py), only while read-only; 0 turns it off
+    cache_entries: int = 256
     # True under gunicorn's sync workers: each worker runs its queries itself under a
     # watchdog (watchdog.py); False: a pool of query worker processes (executor.py)
     in_process: bool = False

@@ -279,9 +279,16 @@ class OxigraphEngine:
         if job.prefixes:
             options["prefixes"] = dict(job.prefixes)
         result = self.store.query(job.text, **options)
-        return self.serialise(result, job)
+        return self.serialise(result, job, lambda: self.store.query(job.text, **options))
 
-    def serialise(self, result: Any, job: Job) -> Answer:
+    def serialise(self, result: Any, job: Job, again: Any = None) -> Answer:
+        """Write ``result`` in the negotiated format, cut at ``job.max_rows``.
+
+        Solutions are written by pyoxigraph's own (Rust) serialiser; when the answer could
+        hold more rows than the limit its rows are counted, and only an answer that really
+        passes the limit is evaluated ``again`` (a callable re-running the query) and written
+        row by row up to the limit by ``results.py``.
+        """
         ox, formats, results = self.ox, self.formats, self.results
         if isinstance(result, ox.QueryBoolean):
             fmt = formats.choose_format(job.accept, "boolean", job.format_param)
@@ -289,6 +296,13 @@ class OxigraphEngine:
         limit = job.max_rows
         if isinstance(result, ox.QuerySolutions):
             fmt = formats.choose_format(job.accept, "bindings", job.format_param)
+            native = results.NATIVE_BINDINGS[fmt.name]
+            body = result.serialize(format=native)
+            if limit is None or results.rows_at_most(body, fmt, limit):
+                return Answer(body, fmt.content_type, kind="bindings")
+            if again is None:
+                raise errors.KamergraphError("an answer over the row limit cannot be re-run")
+            result = again()
             names = [v.value for v in result.variables]
             width = range(len(names))
             rows = [

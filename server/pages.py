@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
+from kamergraph.builder.dataset import inferred_graph_iri
 from kamergraph.server import formats
 from kamergraph.server.executor import Answer, Job
 from kamergraph.server.results import prefixes
@@ -228,8 +229,11 @@ def entity_page(iri: str) -> Response:
         return Response(
             answer.body, 200, content_type=answer.content_type, headers={"Vary": "Accept"}
         )
-    outgoing = page_rows("entity-outgoing", {"this": iri})
-    incoming = page_rows("entity-incoming", {"this": iri})
+    from kamergraph.server.app import state
+
+    statements = {"this": iri, "inferredGraph": inferred_graph_iri(state().config.base)}
+    outgoing = page_rows("entity-outgoing", statements)
+    incoming = page_rows("entity-incoming", statements)
     if not outgoing and not incoming:
         raise NotFound(f"nothing is known about <{iri}> in this graph")
     mentions = page_rows("entity-mentions", {"this": iri})
@@ -247,15 +251,45 @@ def _entity_view(
 
     names = {**prefixes(), "id": state().config.base}  # id:doc/… for our own IRIs
     label = _best_label(outgoing) or compact(iri, names)
-    types = [row for row in outgoing if row["p"]["value"] == RDF_TYPE]
-    identifiers = [row for row in outgoing if row["p"]["value"] in IDENTIFIERS]
-    texts = [row["o"]["value"] for row in outgoing if row["p"]["value"] == TEXT]
+    asserted = [row for row in outgoing if not _inferred_only(row)]
+    inferred = [row for row in outgoing if _inferred_only(row)]
+    identifiers = [row for row in asserted if row["p"]["value"] in IDENTIFIERS]
+    texts = [row["o"]["value"] for row in asserted if row["p"]["value"] == TEXT]
     shown = {RDF_TYPE, TEXT, *IDENTIFIERS}
-    properties = [row for row in outgoing if row["p"]["value"] not in shown]
+
+    def types(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            _term_view(r["o"], r.get("label"), names) for r in rows if r["p"]["value"] == RDF_TYPE
+        ]
+
+    def properties(rows: list[dict[str, Any]], hidden: set[str]) -> list[dict[str, Any]]:
+        return [
+            {
+                "property": _term_view(r["p"], None, names),
+                "value": _term_view(r["o"], r.get("label"), names),
+            }
+            for r in rows
+            if r["p"]["value"] not in hidden
+        ]
+
+    def referrers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "subject": _term_view(r["s"], r.get("label"), names),
+                "property": _term_view(r["p"], None, names),
+            }
+            for r in rows
+        ]
+
+    inferred_view = {
+        "types": types(inferred),
+        "properties": properties(inferred, {RDF_TYPE}),
+        "incoming": referrers([r for r in incoming if _inferred_only(r)]),
+    }
     return {
         "iri": iri,
         "label": label,
-        "types": [_term_view(r["o"], r.get("label"), names) for r in types],
+        "types": types(asserted),
         "identifiers": [
             {
                 "property": compact(r["p"]["value"], names),
@@ -265,24 +299,19 @@ def _entity_view(
             for r in identifiers
         ],
         "texts": texts,
-        "properties": [
-            {
-                "property": _term_view(r["p"], None, names),
-                "value": _term_view(r["o"], r.get("label"), names),
-            }
-            for r in properties
-        ],
-        "incoming": [
-            {
-                "subject": _term_view(r["s"], r.get("label"), names),
-                "property": _term_view(r["p"], None, names),
-            }
-            for r in incoming
-        ],
+        "properties": properties(asserted, shown),
+        "incoming": referrers([r for r in incoming if not _inferred_only(r)]),
+        "inferred": inferred_view,
+        "inferred_count": sum(len(v) for v in inferred_view.values()),
         "mentions": [_mention_view(r, names) for r in mentions],
         "turtle_href": "/page?iri=" + quote(iri, safe="") + "&format=turtle",
         "jsonld_href": "/page?iri=" + quote(iri, safe="") + "&format=jsonld",
     }
+
+
+def _inferred_only(row: dict[str, Any]) -> bool:
+    """Whether a statement row is only in the graph of OWL RL-derived triples."""
+    return bool(row.get("inferredOnly", {}).get("value") == "true")
 
 
 def _best_label(rows: list[dict[str, Any]]) -> str | None:

@@ -1,8 +1,9 @@
 """Serialise query answers (pyoxigraph terms) into the formats of ``formats.py``.
 
-Solutions are written here rather than by pyoxigraph so the row limit can stop a large
-answer early: the caller passes at most ``max_rows`` solutions. Graph answers are written
-by pyoxigraph's own serialisers. Pure functions: terms in, bytes out.
+Solutions within the row limit are written by pyoxigraph's own serialisers
+(``NATIVE_BINDINGS``); the writers here write an answer cut at the limit (the caller passes
+at most ``max_rows`` solutions). Graph answers are written by pyoxigraph's serialisers.
+Pure functions: terms in, bytes out.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -129,6 +131,31 @@ def bindings_tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     lines = ["\t".join(f"?{v}" for v in variables)]
     lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# pyoxigraph's own serialisers (Rust) for the same formats: used whenever the answer is
+# within the row limit, ``BINDINGS_WRITERS`` only to write an answer cut at the limit.
+NATIVE_BINDINGS: dict[str, ox.QueryResultsFormat] = {
+    F.JSON.name: ox.QueryResultsFormat.JSON,
+    F.XML.name: ox.QueryResultsFormat.XML,
+    F.CSV.name: ox.QueryResultsFormat.CSV,
+    F.TSV.name: ox.QueryResultsFormat.TSV,
+}
+# The fewest bytes one solution takes in each format (``{},``, ``<result></result>``,
+# ``\r\n``, ``\n``): a body of at most limit * this many bytes holds at most limit rows.
+_MIN_ROW_BYTES = {F.JSON.name: 2, F.XML.name: 17, F.CSV.name: 2, F.TSV.name: 1}
+
+
+def rows_at_most(body: bytes, fmt: F.Format, limit: int) -> bool:
+    """Whether the solutions ``body`` (written in ``fmt``) hold at most ``limit`` rows."""
+    if len(body) <= limit * _MIN_ROW_BYTES[fmt.name]:
+        return True
+    if fmt is F.CSV:  # pyoxigraph does not read CSV back (lossy): the caller writes it itself
+        return False
+    solutions = ox.parse_query_results(body, format=NATIVE_BINDINGS[fmt.name])
+    if isinstance(solutions, ox.QueryBoolean):
+        return True
+    return next(islice(solutions, limit, None), None) is None
 
 
 BINDINGS_WRITERS = {

@@ -64,7 +64,14 @@ def _query(operation: protocol.Operation, req: Request) -> Response:
         format_param=operation.format_param,
         max_rows=config.max_rows,
     )
-    answer = server.pool.run(job)
+    cache = server.cache
+    answer = None
+    if cache is not None:  # read-only: the same job (text, dataset, Accept …), the same bytes
+        answer = cache.get(job)
+    if answer is None:
+        answer = server.pool.run(job)
+        if cache is not None:
+            cache.put(job, answer)
     headers = {"Vary": "Accept"}
     if config.cors:  # a query is a read, whichever the method
         headers["Access-Control-Allow-Origin"] = "*"

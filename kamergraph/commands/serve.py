@@ -83,6 +83,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--enable-update, which needs a single writer)",
     )
     parser.add_argument(
+        "--cache",
+        type=int,
+        default=256,
+        metavar="N",
+        help="answers each worker keeps for repeated queries (read-only servers only; "
+        "default 256, 0 turns the cache off)",
+    )
+    parser.add_argument(
         "--no-union-default-graph",
         action="store_true",
         help="the default graph is the store's default graph, not the union",
@@ -125,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         allowed_services=frozenset(args.allow_service),
         workers=args.workers,
         union_default_graph=not args.no_union_default_graph,
+        cache_entries=max(0, args.cache),
     )
     if args.get:
         return _get(config, args.get)

@@ -284,3 +284,72 @@ def test_one_log_line_per_request(client, caplog) -> None:  # type: ignore[no-un
     assert len(lines) == 1
     method, path, status, ms = lines[0].split()
     assert (method, path, status) == ("GET", "/health", "200") and ms.endswith("ms")
+
+
+def test_entity_page_puts_inferred_statements_apart(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/thesaurus/brainport").get_data(as_text=True)
+    asserted, _, inferred = html.partition('<details class="inferred">')
+    assert inferred, "no section of inferred statements"
+    # asserted in the schema graph (and derived again): shown as asserted only
+    assert "skos:Concept" in asserted and "skos:Concept" not in inferred
+    # only derived: in the collapsed section, not among the asserted statements
+    assert "owl:Thing" in inferred and "owl:Thing" not in asserted
+    assert "dcterms:references" in inferred and "dcterms:references" not in asserted
+    assert "kg:mentions" in asserted  # the asserted incoming statement stays in place
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize(("limit_query", "rows", "truncated"), [(5, 5, False), (6, 5, True)])
+def test_row_limit_in_every_format(client, fmt, limit_query, rows, truncated) -> None:  # type: ignore[no-untyped-def]
+    # the engine writes answers within the limit itself; one past it is cut row by row
+    query = f"SELECT ?s ?o {{ ?s ?p ?o }} ORDER BY ?s ?p ?o LIMIT {limit_query}"
+    response = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert ("Kamergraph-Truncated" in response.headers) is truncated
+    body = response.get_data(as_text=True)
+    if fmt == "json":
+        assert len(json.loads(body)["results"]["bindings"]) == rows
+    elif fmt == "xml":
+        assert body.count("<result>") == rows
+    elif fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(body)))) == rows + 1
+    else:
+        assert len(body.splitlines()) == rows + 1
+
+
+def test_answers_are_cached_only_while_read_only(app, client, small_store) -> None:  # type: ignore[no-untyped-def]
+    from kamergraph.server.app import create_app
+    from kamergraph.server.config import ServerConfig
+    from kamergraph.server.executor import StoreSpec
+
+    cache = app.extensions["kamergraph"].cache
+    query = "SELECT ?s { ?s a ?type } ORDER BY ?s LIMIT 2 # cache test"
+    first = client.get("/sparql", query_string={"query": query})
+    held = len(cache)
+    again = client.get("/sparql", query_string={"query": query})
+    assert again.data == first.data and len(cache) == held  # answered from the cache
+    as_csv = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+    assert as_csv.mimetype == "text/csv" and len(cache) == held + 1  # the format is in the key
+    refused = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://x/> {} }"})
+    assert refused.status_code == 403 and len(cache) == held + 1  # errors are not kept
+    writable = ServerConfig(
+        store=StoreSpec(small_store), workers=1, enable_update=True, cache_entries=256
+    )
+    assert ServerConfig(store=StoreSpec(small_store), cache_entries=0).cache_entries == 0
+    updating = create_app(writable, pool=app.extensions["kamergraph"].pool)
+    assert updating.extensions["kamergraph"].cache is None
+
+
+def test_answer_cache_drops_the_least_recently_used() -> None:
+    from kamergraph.server.cache import AnswerCache
+    from kamergraph.server.executor import Answer, Job
+
+    cache = AnswerCache(2, max_body=10)
+    jobs = [Job("query", f"ASK {{}} # {i}") for i in range(3)]
+    cache.put(jobs[0], Answer(b"0", None))
+    cache.put(jobs[1], Answer(b"1", None))
+    assert cache.get(jobs[0]) is not None  # now the most recently used
+    cache.put(jobs[2], Answer(b"2", None))
+    assert cache.get(jobs[1]) is None and cache.get(jobs[0]) is not None
+    cache.put(jobs[1], Answer(b"x" * 11, None))  # too large to keep
+    assert cache.get(jobs[1]) is None
