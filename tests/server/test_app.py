@@ -288,7 +288,7 @@ def test_one_log_line_per_request(client, caplog) -> None:  # type: ignore[no-un
 
 def test_entity_page_puts_inferred_statements_apart(client) -> None:  # type: ignore[no-untyped-def]
     html = client.get("/thesaurus/brainport").get_data(as_text=True)
-    asserted, _, inferred = html.partition('<details class="inferred">')
+    asserted, _, inferred = html.partition('<details class="inferred" id="inferred">')
     assert inferred, "no section of inferred statements"
     # asserted in the schema graph (and derived again): shown as asserted only
     assert "skos:Concept" in asserted and "skos:Concept" not in inferred
