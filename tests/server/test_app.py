@@ -353,3 +353,7 @@ def test_answer_cache_drops_the_least_recently_used() -> None:
     assert cache.get(jobs[1]) is None and cache.get(jobs[0]) is not None
     cache.put(jobs[1], Answer(b"x" * 11, None))  # too large to keep
     assert cache.get(jobs[1]) is None
+    small = AnswerCache(10, max_body=10, max_total=15)
+    for job in jobs:
+        small.put(job, Answer(b"x" * 6, None))  # 18 bytes in all: the oldest goes
+    assert small.get(jobs[0]) is None and small.get(jobs[2]) is not None and len(small) == 2
