@@ -26,7 +26,10 @@ FLAGS = (
 
 
 @pytest.fixture()
-def browser():  # type: ignore[no-untyped-def]
+def browser(monkeypatch):  # type: ignore[no-untyped-def]
+    # Both paths are given, so selenium-manager never runs; should it, it stays offline.
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    monkeypatch.setenv("SE_AVOID_STATS", "true")
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.fail(
             "chromium and chromedriver are needed: apt-get install chromium chromium-driver"
