@@ -22,50 +22,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from bench_server import large_graph, seed_graph  # the same graphs as the server benchmark
 from kamergraph.builder import query as kgquery
 
 from kamergraph import paths
 
-BIN = Path(sys.executable).parent
-SEED_ID = paths.SAMPLE_IDENTIFIER
 # Values for parameterised queries, bound as substitutions the way --param binds them.
 PARAMS: dict[str, ox.NamedNode | ox.Literal] = {
     "region": ox.Literal("Noord-Brabant"),
     "entity": ox.NamedNode("https://w3id.org/kamergraph/thesaurus/brainportregio"),
 }
-
-
-def seed_graph(workdir: Path) -> Path:
-    out = workdir / "seed.nq"
-    if not out.exists():
-        command = [str(BIN / "kamergraph"), "build", str(paths.SAMPLE_DOCUMENT)]
-        command += ["--id", SEED_ID, "-o", str(out), "-q"]
-        subprocess.run(command, check=True)
-    return out
-
-
-def large_graph(seed: Path, workdir: Path, target: int) -> tuple[Path, int]:
-    """The seed's graph with its document triples replicated under renamed IRIs."""
-    lines = seed.read_text(encoding="utf-8").splitlines(keepends=True)
-    document = [line for line in lines if SEED_ID in line]
-    shared = len(lines) - len(document)
-    copies = max(1, math.ceil((target - shared) / len(document)))
-    out = workdir / f"large-{copies}.nq"
-    if not out.exists():
-        with out.open("w", encoding="utf-8") as handle:
-            handle.writelines(line for line in lines if SEED_ID not in line)
-            for i in range(copies):
-                renamed = f"{SEED_ID}-r{i}" if i else SEED_ID
-                handle.writelines(line.replace(SEED_ID, renamed) for line in document)
-    return out, shared + copies * len(document)
 
 
 def rows_of(result: kgquery.Result) -> list[tuple[str, ...]]:
