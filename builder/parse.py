@@ -363,6 +363,11 @@ _VERGADERJAAR_NR_RE = re.compile(
     r"[\s*#]+Vragen gesteld door de leden der Kamer, met de daarop door de[\s*#]+regering "
     r"gegeven antwoorden[\s*#]+(?P<nr>\d+)\b"
 )
+# Looser form of the same header, in any order: the Vergaderjaar anywhere in an Aanhangsel's
+# preamble, the number on a line of its own before "Vragen van ..." (the last such line, since
+# a page number may stand above it).
+_VERGADERJAAR_RE = re.compile(r"Vergaderjaar (?P<y1>\d{4})\s?[–-]\s?(?P<y2>\d{4})")
+_NUMBER_LINE_RE = re.compile(r"^[\s#*]*(?P<nr>\d{1,5})[\s*]*$")
 
 
 def _split_roles(to: str) -> tuple[str, ...]:
@@ -414,6 +419,15 @@ def _metadata(preamble_lines: Sequence[str], preamble: str) -> _Meta:
     m = _VERGADERJAAR_NR_RE.search(flat)
     if m:
         meta.identifier = f"ah-tk-{m.group('y1')}{m.group('y2')}-{m.group('nr')}"
+    elif meta.kind == KIND_AANHANGSEL and (year := _VERGADERJAAR_RE.search(flat)):
+        numbers = []
+        for line in preamble_lines:
+            if "Vragen van" in line:
+                break
+            if number := _NUMBER_LINE_RE.match(line):
+                numbers.append(number.group("nr"))
+        if numbers:
+            meta.identifier = f"ah-tk-{year.group('y1')}{year.group('y2')}-{numbers[-1]}"
     m = _KST_HEADER_RE.search(flat)
     if m:
         parts = [m.group("dos").replace(" ", ""), m.group("sub"), m.group("toev"), m.group("nr")]
