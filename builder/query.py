@@ -22,17 +22,16 @@ import pyoxigraph as ox
 from kamergraph import paths
 from kamergraph.errors import InputError, QueryError
 
+from .output import PREFIXES
+
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TABLE_CELL_WIDTH = 80
-TABLE_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("kg", "https://w3id.org/kamergraph/def#"),
-    ("kgt", "https://w3id.org/kamergraph/thesaurus/"),
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+# The table shortens IRIs with the core prefixes of the output writer's table.
+TABLE_PREFIXES: tuple[tuple[str, str], ...] = tuple(
+    (prefix, ns)
+    for prefix, ns in PREFIXES
+    if prefix in {"kg", "kgt", "rdf", "rdfs", "xsd", "owl", "skos"}
 )
 _FILE_FORMATS = {
     ".trig": ox.RdfFormat.TRIG,
