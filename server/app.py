@@ -11,6 +11,7 @@ from flask import Flask, Response, g, request
 from kamergraph.server.cache import AnswerCache
 from kamergraph.server.config import ServerConfig
 from kamergraph.server.executor import Answer, Job, QueryPool
+from kamergraph.server.lane import QueryLane, error_body
 from werkzeug.exceptions import HTTPException
 
 from kamergraph.errors import KamergraphError, QueryTimeout, ServiceUnavailable
@@ -51,12 +52,8 @@ def state() -> ServerState:
 
 def error_response(status: int, kind: str, message: str) -> Response:
     """The one JSON error shape: ``{"error": {"status", "type", "message"}}``."""
-    response = Response(
-        _json_dumps({"error": {"status": status, "type": kind, "message": message}}),
-        status=status,
-        content_type="application/json; charset=utf-8",
-    )
-    return response
+    body = error_body(status, kind, message)
+    return Response(body, status=status, content_type="application/json; charset=utf-8")
 
 
 def _json_dumps(value: Any) -> str:
@@ -83,6 +80,7 @@ def create_app(config: ServerConfig, pool: Executor | None = None) -> Flask:
 
     app.register_blueprint(sparql)
     app.register_blueprint(pages)
+    app.wsgi_app = QueryLane(app.wsgi_app, app.extensions[EXTENSION], bind)  # type: ignore[method-assign]
 
     @app.get("/health")
     def health() -> Response:

@@ -10,6 +10,7 @@ from flask import Blueprint, Request, Response, request
 from kamergraph.server import guard, protocol
 from kamergraph.server.app import state
 from kamergraph.server.executor import Job
+from kamergraph.server.lane import answer_headers, run_query
 from kamergraph.server.pages import page_query
 
 from kamergraph.errors import Forbidden, UsageError
@@ -48,37 +49,10 @@ def endpoint() -> Response:
 
 
 def _query(operation: protocol.Operation, req: Request) -> Response:
+    # the query lane (lane.py) answers most queries before Flask; this is the same answer
     server = state()
-    config = server.config
-    has_from = guard.check_query(operation.text, guard.Policy(config.allowed_services))
-    protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
-    # a protocol dataset (default-graph-uri / named-graph-uri) replaces the query's own
-    job = Job(
-        "query",
-        operation.text,
-        base_iri=req.base_url,
-        default_graphs=operation.default_graphs if protocol_dataset else None,
-        named_graphs=operation.named_graphs if protocol_dataset else None,
-        union_default_graph=config.union_default_graph and not has_from and not protocol_dataset,
-        accept=req.headers.get("Accept"),
-        format_param=operation.format_param,
-        max_rows=config.max_rows,
-    )
-    cache = server.cache
-    answer = None
-    if cache is not None:  # read-only: the same job (text, dataset, Accept …), the same bytes
-        answer = cache.get(job)
-    if answer is None:
-        answer = server.pool.run(job)
-        if cache is not None:
-            cache.put(job, answer)
-    headers = {"Vary": "Accept"}
-    if config.cors:  # a query is a read, whichever the method
-        headers["Access-Control-Allow-Origin"] = "*"
-        headers["Access-Control-Expose-Headers"] = "Kamergraph-Truncated"
-    if answer.truncated:
-        headers["Kamergraph-Truncated"] = f"max-rows={config.max_rows}"
-    return Response(answer.body, 200, headers=headers, content_type=answer.content_type)
+    answer = run_query(server, operation, req.base_url, req.headers.get("Accept"))
+    return Response(answer.body, 200, headers=answer_headers(server, answer))
 
 
 def _check_write_allowed() -> None:
