@@ -133,6 +133,9 @@ class QueryLane:
             status = error.http_status
             body = error_body(status, type(error).__name__, error.message)
             headers = [("Content-Type", "application/json; charset=utf-8")]
+            if method == "GET" and self.server.config.cors:  # as app.py does for all reads
+                headers.append(("Access-Control-Allow-Origin", "*"))
+                headers.append(("Access-Control-Expose-Headers", "Kamergraph-Truncated"))
         else:
             status, body = 200, answer.body
             headers = answer_headers(self.server, answer)

@@ -1,8 +1,8 @@
 """Serve the app under gunicorn (a production WSGI server), from Python.
 
-gunicorn's sync workers (``--workers`` processes, one request at a time each) run their
-queries themselves under the watchdog of ``watchdog.py``: a worker whose query passes the
-time limit answers 503 and ends, and gunicorn starts a new one.
+gunicorn workers (``--workers`` processes, one request at a time each, connections kept alive
+by ``keepalive.py``) run their queries themselves under the watchdog of ``watchdog.py``: a
+worker whose query passes the time limit answers 503 and ends, and gunicorn starts a new one.
 """
 
 from __future__ import annotations
@@ -63,10 +63,13 @@ def serve(config: ServerConfig, host: str, port: int) -> None:
 
     options = {
         "bind": f"{host}:{port}",
-        # sync workers: one request at a time per process, so a worker ended on a timeout
-        # takes no other request with it; one read-write worker when updates are enabled
+        # one request at a time per process, so a worker ended on a timeout takes no other
+        # request with it, with connections kept alive (keepalive.py); one read-write worker
+        # when updates are enabled
         "workers": 1 if config.store.writable else config.workers,
-        "worker_class": "sync",
+        "worker_class": "kamergraph.server.keepalive.KeepAliveWorker",
+        "keepalive": 5,
+        "sendfile": False,  # responses are written through keepalive.py's coalescing writer
         "timeout": int(config.timeout) + 30,  # gunicorn's own limit, after ours
         "graceful_timeout": 5,
         "backlog": 2048,

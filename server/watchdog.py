@@ -1,11 +1,12 @@
 """Run queries in the serving process itself, under a watchdog that ends it on a timeout.
 
-This is how ``kamergraph serve`` runs: gunicorn's *sync* workers are a pool of processes that
-each handle one request at a time, with the store open read-only in each. A query runs in
-the worker that received it, with no hop to another process (the per-request overhead is
-that of Flask alone). pyoxigraph cannot be interrupted, so a watchdog thread waits for the
-time limit; if the query is still running then, the watchdog writes the 503 answer (the one
-JSON error shape) to the client's socket, logs the request line and ends the process.
+This is how ``kamergraph serve`` runs: gunicorn workers (``keepalive.py``) are a pool of
+processes that each handle one request at a time, with the store open read-only in each. A
+query runs in the worker that received it, with no hop to another process (a hop costs
+about 0.5 ms here, more than most queries). pyoxigraph cannot be interrupted, so a
+watchdog thread waits for the time limit; if the query is still running then, the watchdog
+writes the 503 answer (the one JSON error shape) to the client's socket, logs the request
+line and ends the process.
 gunicorn's master starts a replacement; the other workers keep answering meanwhile.
 pyoxigraph releases the GIL while it evaluates, so the watchdog runs on time.
 
@@ -21,65 +22,108 @@ import os
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from kamergraph.server.executor import Answer, Job, StoreSpec, execute, open_engine
 
-from kamergraph.errors import QueryTimeout
+from kamergraph.errors import QueryTimeout, ServiceUnavailable
 
 log = logging.getLogger("kamergraph.server")
 
 EXIT_TIMED_OUT = 75  # not gunicorn's 3 (boot error) or 4 (app load error), which stop it
 
 
-class InProcessExecutor:
-    """Runs jobs in this process, one at a time; ``bind`` tells it the current request.
+@dataclass
+class _Running:
+    deadline: float
+    limit: float
+    client: socket.socket | None
+    line: str
+    started: float
 
-    One watchdog thread per process looks at the running job every ``TICK`` seconds, so a
-    request costs no thread start and no lock beyond one uncontended acquire.
+
+class InProcessExecutor:
+    """Runs jobs in this process; ``bind`` tells it the request of the calling thread.
+
+    Usually one job runs at a time (the HTTP worker serves one request at a time); while a
+    request runs long, the worker's helper thread may answer requests waiting on its other
+    connections (``keepalive.py``), so jobs are kept per thread. One watchdog thread per
+    process looks at them every ``TICK`` seconds, so a request costs no thread start and
+    no lock beyond two uncontended acquires.
+
+    When a job passes its limit, the watchdog answers its client with 503, lets the other
+    jobs of the process finish (for at most ``GRACE`` seconds; a job started meanwhile gets
+    503 at once) and ends the process.
     """
 
     TICK = 0.05
+    GRACE = 2.0
 
     def __init__(self, spec: StoreSpec, timeout: float, size: int) -> None:
         self.engine = open_engine(spec)
         self.timeout = timeout
         self.size = size  # sibling worker processes, for /health
         self._lock = threading.Lock()
-        self._request: tuple[socket.socket | None, str, float] = (None, "?", 0.0)
-        self._running: tuple[float, float] | None = None  # (deadline, limit) of the job
+        self._requests: dict[int, tuple[socket.socket | None, str, float]] = {}
+        self._jobs: dict[int, _Running] = {}  # by thread
+        self._ending = False
         self._watchdog: threading.Thread | None = None
 
     def bind(self, environ: dict[str, Any]) -> None:
         line = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
-        self._request = (environ.get("gunicorn.socket"), line, time.perf_counter())
+        self._requests[threading.get_ident()] = (
+            environ.get("gunicorn.socket"),
+            line,
+            time.perf_counter(),
+        )
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         if self._watchdog is None:  # started here, in the worker process (after the fork)
             self._watchdog = threading.Thread(target=self._watch, daemon=True, name="watchdog")
             self._watchdog.start()
         limit = self.timeout if timeout is None else timeout
-        self._running = (time.monotonic() + limit, limit)
+        thread = threading.get_ident()
+        client, line, started = self._requests.pop(thread, (None, "?", time.perf_counter()))
+        running = _Running(time.monotonic() + limit, limit, client, line, started)
+        with self._lock:
+            if self._ending:
+                raise ServiceUnavailable("this worker is restarting; send the request again")
+            self._jobs[thread] = running
         try:
             return execute(self.engine, job)
         finally:
-            with self._lock:  # once the watchdog holds the lock, this process is ending
-                self._running = None
+            with self._lock:  # the watchdog answered an expired job: its own answer is void
+                expired = self._jobs.pop(thread, None) is None
+            if expired:
+                threading.Event().wait()  # until the process ends
 
     def _watch(self) -> None:
         while True:
             time.sleep(self.TICK)
-            running = self._running
-            if running is None or time.monotonic() < running[0]:
-                continue
+            now = time.monotonic()
             with self._lock:
-                if self._running is running:
-                    self._expire(running[1])
+                expired = [
+                    (thread, job) for thread, job in self._jobs.items() if now >= job.deadline
+                ]
+                if not expired:
+                    continue
+                self._ending = True
+                for thread, _ in expired:
+                    del self._jobs[thread]
+            for _, job in expired:
+                self._answer_timeout(job)
+            deadline = time.monotonic() + self.GRACE
+            while self._jobs and time.monotonic() < deadline:
+                time.sleep(0.01)  # the others' answers are written right after their jobs
+            time.sleep(self.TICK)
+            for handler in log.handlers:
+                handler.flush()
+            os._exit(EXIT_TIMED_OUT)
 
-    def _expire(self, limit: float) -> None:
-        client, line, started = self._request
+    def _answer_timeout(self, job: _Running) -> None:
         error = QueryTimeout(
-            f"the query ran longer than the time limit of {limit:g} s and was stopped"
+            f"the query ran longer than the time limit of {job.limit:g} s and was stopped"
         )
         body = json.dumps(
             {"error": {"status": 503, "type": "QueryTimeout", "message": error.message}}
@@ -91,14 +135,11 @@ class InProcessExecutor:
             "Access-Control-Allow-Origin: *\r\n"
             "Connection: close\r\n\r\n"
         ).encode()
-        if client is not None:
+        if job.client is not None:
             with contextlib.suppress(OSError):  # a client that left: end all the same
-                client.sendall(head + body)
-        elapsed = (time.perf_counter() - started) * 1000
-        log.info("%s 503 %.1fms (query stopped; worker %d ends)", line, elapsed, os.getpid())
-        for handler in log.handlers:
-            handler.flush()
-        os._exit(EXIT_TIMED_OUT)
+                job.client.sendall(head + body)
+        elapsed = (time.perf_counter() - job.started) * 1000
+        log.info("%s 503 %.1fms (query stopped; worker %d ends)", job.line, elapsed, os.getpid())
 
     def alive(self) -> int:
         return self.size

@@ -1,0 +1,334 @@
+"""gunicorn's sync worker, keeping HTTP connections alive between requests.
+
+The sync worker answers one request at a time per process, which is what makes a query
+timeout safe (``watchdog.py`` ends the process, and no other request is in it), but it closes
+the connection after every answer: each request then pays for a new TCP connection, about
+0.7 ms per request here, more than most queries cost. gunicorn's threaded worker keeps
+connections alive but runs several requests in one process, so ending it on a timeout would
+take other requests with it.
+
+``KeepAliveWorker`` keeps both: one request at a time per process, and connections kept
+open (``keepalive`` seconds between requests, at most ``worker_connections`` per process).
+Its loop waits for the listening socket and its idle connections together, serves one request
+from each connection that is ready in turn, and accepts new connections only while it is
+free, so new clients go to the worker processes that are not busy.
+
+A connection kept by a process is served only by that process. So that a client does not
+wait behind a long query in the process holding its connection, once a request has run
+``SHED_AFTER`` seconds a helper thread closes the process's quiet idle connections (their
+clients open new ones, which free processes accept) and answers the requests already sent on
+the others itself, beside the long one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import select
+import selectors
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from gunicorn import http, util
+from gunicorn.http import wsgi
+from gunicorn.workers.sync import SyncWorker
+
+SHED_AFTER = 1.0  # seconds a request runs before the process lets go of its idle connections
+CLIENT_TIMEOUT = 10.0  # seconds to wait for a client that is sending (or reading) slowly
+
+
+_LISTENER = "listener"  # selector data of the listening sockets
+_WAKE_UP = "wake-up"  # and of gunicorn's signal pipe
+
+
+@dataclass(eq=False)
+class _Connection:
+    sock: socket.socket
+    address: Any
+    listener: socket.socket
+    parser: Any = None
+    idle_until: float = field(default=0.0)
+
+
+class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
+    """One request at a time per process; connections kept alive between requests."""
+
+    def init_process(self) -> None:
+        self._selector = selectors.DefaultSelector()
+        self._idle: dict[socket.socket, _Connection] = {}  # registered with the selector
+        self._lock = threading.Lock()  # the helper thread closes idle connections too
+        self._serving_since: float | None = None
+        super().init_process()
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        for listener in self.sockets:
+            listener.setblocking(False)
+            self._selector.register(listener, selectors.EVENT_READ, _LISTENER)
+        self._selector.register(self.PIPE[0], selectors.EVENT_READ, _WAKE_UP)
+        threading.Thread(target=self._relieve_while_busy, daemon=True, name="relieve").start()
+        ready_now: list[_Connection] = []  # requests already buffered (pipelined)
+        while self.alive:
+            self.notify()
+            if not self.is_parent_alive():
+                break
+            events = self._selector.select(0 if ready_now else self._wait_time())
+            serve = ready_now
+            ready_now = []
+            for key, _ in events:
+                if key.data is _WAKE_UP:  # a signal arrived
+                    with contextlib.suppress(OSError):
+                        os.read(self.PIPE[0], 1)
+                elif key.data is _LISTENER:
+                    self._accept(key.fileobj)  # type: ignore[arg-type]
+                else:
+                    connection = self._take(key.data)
+                    if connection is not None:
+                        serve.append(connection)
+            for connection in serve:
+                if self.alive and self._serve(connection):
+                    if _buffered(connection):
+                        ready_now.append(connection)
+                    else:
+                        self._keep(connection)
+                else:
+                    self._close(connection)
+            self._expire()
+        for connection in ready_now:
+            self._close(connection)
+        with self._lock:
+            idle = list(self._idle.values())
+        for connection in idle:
+            self._drop(connection)
+
+    def _wait_time(self) -> float:
+        limit = self.timeout or 0.5
+        with self._lock:
+            if self._idle:
+                first = min(c.idle_until for c in self._idle.values())
+                limit = min(limit, max(0.0, first - time.monotonic()))
+        return limit
+
+    def _accept(self, listener: socket.socket) -> None:
+        try:
+            client, address = listener.accept()
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                return
+            raise
+        util.close_on_exec(client)
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # the request usually follows at once; it is read when the socket is ready
+        self._keep(_Connection(client, address, listener))
+
+    # -- idle connections -------------------------------------------------------------------
+
+    def _keep(self, connection: _Connection) -> None:
+        connection.idle_until = time.monotonic() + max(self.cfg.keepalive, 1)
+        with self._lock:
+            if len(self._idle) >= max(1, self.cfg.worker_connections):
+                oldest = min(self._idle.values(), key=lambda c: c.idle_until)
+                self._unregister(oldest)
+                self._finish(oldest)
+            self._idle[connection.sock] = connection
+            self._selector.register(connection.sock, selectors.EVENT_READ, connection)
+
+    def _take(self, connection: _Connection) -> _Connection | None:
+        with self._lock:
+            if self._idle.get(connection.sock) is not connection:
+                return None  # closed by the helper thread meanwhile
+            self._unregister(connection)
+        return connection
+
+    def _unregister(self, connection: _Connection) -> None:
+        del self._idle[connection.sock]
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            self._selector.unregister(connection.sock)
+
+    def _drop(self, connection: _Connection) -> None:
+        with self._lock:
+            if self._idle.get(connection.sock) is connection:
+                self._unregister(connection)
+        self._finish(connection)
+
+    @staticmethod
+    def _close(connection: _Connection) -> None:
+        """Close after a request: let the client read the answer first (RFC 9112 9.6)."""
+        util.close_graceful(connection.sock)
+
+    @staticmethod
+    def _finish(connection: _Connection) -> None:
+        """Close an idle connection: nothing unread, so no lingering."""
+        with contextlib.suppress(OSError):
+            connection.sock.shutdown(socket.SHUT_RDWR)
+        connection.sock.close()
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            expired = [c for c in self._idle.values() if c.idle_until <= now]
+            for connection in expired:
+                self._unregister(connection)
+        for connection in expired:
+            self._finish(connection)
+
+    def _relieve_while_busy(self) -> None:
+        """While a request runs long, let go of quiet idle connections and answer the others.
+
+        A connection with nothing sent on it is closed (its client opens a new one, which a
+        free process accepts). A connection whose client already sent a request is served
+        here, in this thread, while the long request goes on in the main thread (pyoxigraph
+        releases the GIL while it works); the watchdog lets such requests finish before it
+        ends the process on a timeout.
+        """
+        while True:
+            time.sleep(SHED_AFTER / 4)
+            since = self._serving_since
+            if since is None or time.monotonic() - since < SHED_AFTER:
+                continue
+            with self._lock:
+                idle = list(self._idle.values())
+                for connection in idle:
+                    self._unregister(connection)
+            for connection in idle:
+                if not _has_data(connection.sock):
+                    self._finish(connection)
+                elif self._serve(connection, main=False):
+                    self._keep(connection)
+                else:
+                    self._close(connection)
+
+    # -- one request ------------------------------------------------------------------------
+
+    def _serve(self, connection: _Connection, main: bool = True) -> bool:
+        """Serve one request on ``connection``; whether it may stay open for another."""
+        req = None
+        sock = connection.sock
+        if main:
+            self._serving_since = time.monotonic()
+        try:
+            sock.setblocking(True)
+            sock.settimeout(CLIENT_TIMEOUT)
+            if connection.parser is None:
+                connection.parser = http.get_parser(self.cfg, sock, connection.address)
+            req = next(connection.parser)
+            keep = self._handle(connection, req)
+            return keep and bool(
+                connection.parser.finish_body(deadline=time.monotonic() + CLIENT_TIMEOUT)
+            )
+        except (http.errors.NoMoreData, StopIteration, TimeoutError):
+            return False  # the client closed the connection, or went quiet mid-request
+        except OSError as error:
+            if error.errno not in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN):
+                self.log.exception("Socket error processing request.")
+            return False
+        except BaseException as error:  # noqa: BLE001 - gunicorn answers and logs it
+            self.handle_error(req, sock, connection.address, error)
+            return False
+        finally:
+            if main:
+                self._serving_since = None
+
+    def _handle(self, connection: _Connection, req: Any) -> bool:
+        """gunicorn's ``handle_request`` without forcing the connection closed."""
+        environ: dict[str, Any] = {}
+        resp = None
+        try:
+            self.cfg.pre_request(self, req)
+            request_start = datetime.now()
+            resp, environ = wsgi.create(
+                req,
+                connection.sock,
+                connection.address,
+                connection.listener.getsockname(),
+                self.cfg,
+            )
+            self.nr += 1
+            if self.nr >= self.max_requests:
+                self.log.info("Autorestarting worker after current request.")
+                self.alive = False
+            if not self.alive or not self.cfg.keepalive:
+                resp.force_close()
+            resp.sock = _Coalescing(resp.sock)  # head and body in one send
+            respiter = self.wsgi(environ, resp.start_response)
+            try:
+                if isinstance(respiter, environ["wsgi.file_wrapper"]):
+                    resp.write_file(respiter)
+                else:
+                    for item in respiter:
+                        resp.write(item)
+                resp.close()
+                resp.sock.flush()
+            finally:
+                self.log.access(resp, req, environ, datetime.now() - request_start)
+                if hasattr(respiter, "close"):
+                    respiter.close()
+            return not resp.should_close()
+        except OSError:
+            util.reraise(*sys.exc_info())
+            raise  # not reached
+        except (Exception, SystemExit):
+            if resp and resp.headers_sent:
+                self.log.exception("Error handling request")
+                raise StopIteration() from None
+            raise
+        finally:
+            try:
+                self.cfg.post_request(self, req, environ, resp)
+            except Exception:
+                self.log.exception("Exception in post_request hook")
+
+
+class _Coalescing:
+    """A socket whose writes are gathered and sent together (at the end, or per 64 KiB).
+
+    gunicorn sends a response's head and its body with two ``sendall`` calls; on loopback
+    each send delivers a segment to the client, which costs about as much as a small query.
+    Only the response writer sees this object: the watchdog writes to the socket itself.
+    """
+
+    LIMIT = 64 * 1024
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def sendall(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.sock.sendall(b"".join(self.parts))
+            self.parts.clear()
+            self.size = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sock, name)
+
+
+def _buffered(connection: _Connection) -> bool:
+    """Whether the parser already holds (part of) the next request, read with the last."""
+    buffer: io.BytesIO = connection.parser.unreader.buf
+    buffer.seek(0, io.SEEK_END)
+    return buffer.tell() > 0
+
+
+def _has_data(sock: socket.socket) -> bool:
+    """Whether the client sent something (a request, or the end of the connection)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True  # closed or failed: leave it to the loop, which reads and closes it
+    return bool(readable)
