@@ -17,6 +17,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -147,33 +148,52 @@ class QueryLane:
 
     def _operation(self, environ: dict[str, Any], method: str) -> protocol.Operation | None:
         """The request's query operation, or None to leave the request to Flask."""
-        args = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        form: dict[str, list[str]] = {}
         body = b""
-        media_type = None
-        parameters: dict[str, str] = {}
+        content_type = ""
         if method == "POST":
             length = environ.get("CONTENT_LENGTH")
             if not length or not length.isdigit() or int(length) > self.max_body:
                 return None  # chunked or too large: Flask's limits apply
-            media_type, _, rest = environ.get("CONTENT_TYPE", "").partition(";")
-            media_type = media_type.strip().lower()
-            for item in rest.split(";"):
-                name, _, value = item.partition("=")
-                if name.strip():
-                    parameters[name.strip().lower()] = value.strip().strip('"')
+            content_type = environ.get("CONTENT_TYPE", "")
             body = environ["wsgi.input"].read(int(length))
             environ["wsgi.input"] = io.BytesIO(body)  # for Flask, should the request go on
-            if media_type == protocol.FORM:
-                try:
-                    form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
-                except UnicodeDecodeError:
-                    return None
+        query_string = environ.get("QUERY_STRING", "")
+        if len(body) + len(query_string) <= _CACHED_REQUEST_BYTES:  # clients repeat queries
+            return _cached_operation(method, query_string, content_type, body)
+        return _read_operation(method, query_string, content_type, body)
+
+
+_CACHED_REQUEST_BYTES = 16 * 1024
+
+
+def _read_operation(
+    method: str, query_string: str, content_type: str, body: bytes
+) -> protocol.Operation | None:
+    """The query operation of a request (pure), or None if it is anything else."""
+    args = parse_qs(query_string, keep_blank_values=True)
+    media_type, _, rest = content_type.partition(";")
+    media_type = media_type.strip().lower()
+    parameters: dict[str, str] = {}
+    for item in rest.split(";"):
+        name, _, value = item.partition("=")
+        if name.strip():
+            parameters[name.strip().lower()] = value.strip().strip('"')
+    form: dict[str, list[str]] = {}
+    if method == "POST" and media_type == protocol.FORM:
         try:
-            operation = protocol.parse_operation(method, media_type, parameters, args, form, body)
-        except KamergraphError:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
             return None
-        return operation if operation.kind == "query" else None
+    try:
+        operation = protocol.parse_operation(
+            method, media_type or None, parameters, args, form, body
+        )
+    except KamergraphError:
+        return None
+    return operation if operation.kind == "query" else None
+
+
+_cached_operation = lru_cache(maxsize=512)(_read_operation)
 
 
 def _base_iri(environ: dict[str, Any]) -> str:
