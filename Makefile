@@ -49,6 +49,7 @@ lint: setup-test
 # Every benchmark, figures to stdout and JSON in benchmarks/results/ (not committed).
 BENCH_DURATION ?= 20
 bench: setup-test
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	mkdir -p benchmarks/results
 	$(BIN)/python benchmarks/bench_parse.py --documents 1000
 	$(BIN)/python benchmarks/bench_extract.py
