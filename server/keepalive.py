@@ -125,7 +125,8 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
                 return
             raise
         util.close_on_exec(client)
-        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with contextlib.suppress(OSError):  # not on a Unix socket
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         # the request usually follows at once; it is read when the socket is ready
         self._keep(_Connection(client, address, listener))
 

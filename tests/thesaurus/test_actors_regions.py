@@ -1,55 +1,31 @@
 """The actors and regions thesaurus files: government, regions, international.
 
-Checks that the files parse, that every entry is a well-formed SKOS concept typed by an
-ontology class, that the actor and region entity groups of the acceptance files are findable
-by a label, that the curated facts (roles within ministries, containment) hold, and that every
+Checks that the actor and region entity groups of the acceptance files are findable by a
+label, that the curated facts (roles within ministries, containment) hold, and that every
 official identifier is one that ontology/thesaurus/identifiers-verified.md (a copy of the
-shared identifiers.md) marks as verified.
+shared identifiers.md) marks as verified. (``test_files.py`` checks the files' form.)
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from kamergraph.builder import reason, validate
 from kamergraph.builder.vocab import KG, KGT
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDFS
+from rdflib.namespace import OWL
 
 from kamergraph import paths
 
-FILES = ("government.ttl", "regions.ttl", "international.ttl")
+from .conftest import ACTOR_AND_REGION_FILES, fold, label_index, lookup, union, within
+
 IDENTIFIERS_COPY = paths.THESAURUS_DIR / "identifiers-verified.md"
 CANDIDATES = paths.THESAURUS_DIR / "candidate-codes.md"
 TOOI = "https://identifier.overheid.nl/tooi/id/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 IDENTIFIER_PROPERTIES = (KG.tooi, KG.cbsCode, KG.wikidata)
-
-# Properties an entry of these files may use besides the kg: terms of the ontology.
-ALLOWED_OTHER_PROPERTIES = {
-    RDF.type,
-    SKOS.inScheme,
-    SKOS.prefLabel,
-    SKOS.altLabel,
-    SKOS.hiddenLabel,
-    SKOS.broader,
-    SKOS.related,
-    RDFS.comment,
-}
-# Properties whose objects are other thesaurus concepts and must therefore exist.
-LINKS = (
-    KG.partOf,
-    KG.locatedIn,
-    KG.withinOrganisation,
-    KG.memberOf,
-    KG.administeredBy,
-    SKOS.broader,
-    SKOS.related,
-)
 
 # The acceptance groups that these files answer for.
 SEED_GROUPS = {
@@ -171,89 +147,6 @@ MINISTRIES_WITHOUT_VERIFIED_TOOI = {
     KGT[slug]
     for slug in ("ministerie-aenm", "ministerie-ienm", "ministerie-venj", "ministerie-eli")
 }
-# Labels deliberately shared by two concepts of these files (none so far). Add a pair here
-# only with a comment saying why a reader cannot tell the two apart by label.
-INTENDED_SHARED_LABELS: set[str] = set()
-
-
-def fold(label: str) -> str:
-    """Compare labels as the gazetteer does, a little stricter: no case, no diacritics."""
-    text = unicodedata.normalize("NFKD", label)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\u2010-\u2015\u2212-]", "-", text)
-    return " ".join(text.casefold().split())
-
-
-def _parse(path: Path) -> Graph:
-    graph = Graph()
-    graph.parse(path, format="turtle")
-    return graph
-
-
-@pytest.fixture(scope="module")
-def graphs() -> dict[str, Graph]:
-    return {name: _parse(paths.THESAURUS_DIR / name) for name in FILES}
-
-
-@pytest.fixture(scope="module")
-def ours(graphs: dict[str, Graph]) -> Graph:
-    graph = Graph()
-    for part in graphs.values():
-        graph += part
-    return graph
-
-
-@pytest.fixture(scope="module")
-def thesaurus() -> Graph:
-    """Every thesaurus file, including the other half (instruments, institutions …)."""
-    graph = Graph()
-    for path in sorted(paths.THESAURUS_DIR.glob("*.ttl")):
-        graph += _parse(path)
-    return graph
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return _parse(paths.ONTOLOGY_FILE)
-
-
-def _concepts(graph: Graph) -> list[URIRef]:
-    return sorted(s for s in graph.subjects(RDF.type, SKOS.Concept) if isinstance(s, URIRef))
-
-
-def _labels(graph: Graph, concept: URIRef) -> set[str]:
-    return {
-        fold(str(label))
-        for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
-        for label in graph.objects(concept, prop)
-    }
-
-
-def _label_index(graph: Graph) -> dict[str, set[URIRef]]:
-    index: dict[str, set[URIRef]] = defaultdict(set)
-    for concept in _concepts(graph):
-        for label in _labels(graph, concept):
-            index[label].add(concept)
-    return index
-
-
-def _lookup(index: dict[str, set[URIRef]], names: list[str]) -> set[URIRef]:
-    return set().union(*(index.get(fold(name), set()) for name in names))
-
-
-def _within(graph: Graph, start: URIRef) -> set[URIRef]:
-    """Everything `start` lies in by kg:partOf / kg:locatedIn, transitively (the OWL RL result)."""
-    seen: set[URIRef] = set()
-    todo = [start]
-    while todo:
-        node = todo.pop()
-        for prop in (KG.partOf, KG.locatedIn):
-            for region in graph.objects(node, prop):
-                if isinstance(region, URIRef) and region not in seen:
-                    seen.add(region)
-                    todo.append(region)
-    return seen
 
 
 def verified_identifiers(text: str) -> set[tuple[URIRef, object]]:
@@ -280,157 +173,28 @@ def verified() -> set[tuple[URIRef, object]]:
     return verified_identifiers(IDENTIFIERS_COPY.read_text(encoding="utf-8"))
 
 
-# --- the files ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", FILES)
-def test_file_parses_and_has_concepts(graphs: dict[str, Graph], name: str) -> None:
-    assert len(_concepts(graphs[name])) >= 50, name
-
-
-@pytest.mark.parametrize("name", FILES)
-def test_every_concept_is_a_well_formed_entry(
-    graphs: dict[str, Graph], ontology: Graph, name: str
-) -> None:
-    graph = graphs[name]
-    problems = []
-    for concept in _concepts(graph):
-        if not str(concept).startswith(str(KGT)):
-            problems.append(f"{concept}: not in the kgt: namespace")
-        if (concept, SKOS.inScheme, KGT["thesaurus"]) not in graph:
-            problems.append(f"{concept}: not in kgt:thesaurus")
-        if list(graph.objects(concept, KG.curated)) != [Literal(True)]:
-            problems.append(f"{concept}: not kg:curated true")
-        by_language: dict[str | None, int] = defaultdict(int)
-        for label in graph.objects(concept, SKOS.prefLabel):
-            by_language[getattr(label, "language", None)] += 1
-        if by_language.get("nl") != 1:
-            problems.append(f"{concept}: needs exactly one Dutch prefLabel")
-        if set(by_language) - {"nl", "en"} or any(n != 1 for n in by_language.values()):
-            problems.append(f"{concept}: prefLabels per language {dict(by_language)}")
-        for prop in (SKOS.altLabel, SKOS.hiddenLabel):
-            for label in graph.objects(concept, prop):
-                if not isinstance(label, Literal) or label.language not in {"nl", "en"}:
-                    problems.append(f"{concept}: label {label!r} without nl/en language tag")
-                elif str(label) != str(label).strip() or not str(label):
-                    problems.append(f"{concept}: label {label!r} has stray spaces")
-        classes = [c for c in graph.objects(concept, RDF.type) if c != SKOS.Concept]
-        if not classes:
-            problems.append(f"{concept}: has no ontology class")
-        for cls in classes:
-            if (cls, RDF.type, OWL.Class) not in ontology:
-                problems.append(f"{concept}: class {cls} is not declared in the ontology")
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("name", FILES)
-def test_only_declared_properties(graphs: dict[str, Graph], ontology: Graph, name: str) -> None:
-    declared = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(
-        ontology.subjects(RDF.type, OWL.DatatypeProperty)
-    )
-    used = set(graphs[name].predicates())
-    unknown = {p for p in used if p not in declared and p not in ALLOWED_OTHER_PROPERTIES}
-    assert not unknown, sorted(unknown)
-
-
-def test_every_subject_is_a_concept_of_the_scheme(ours: Graph) -> None:
-    """Facts stated apart from an entry ("kgt:x kg:partOf kgt:y .") must be about an entry."""
-    concepts = set(_concepts(ours))
-    strays = {s for s in ours.subjects() if s not in concepts and s != KGT["thesaurus"]}
-    assert not strays, sorted(strays)
-
-
-def test_links_point_at_existing_concepts(ours: Graph, thesaurus: Graph) -> None:
-    concepts = set(_concepts(thesaurus))
-    dangling = [(s, p, o) for p in LINKS for s, o in ours.subject_objects(p) if o not in concepts]
-    assert not dangling, dangling
-
-
-def test_other_files_link_only_to_existing_actors_and_regions(
-    thesaurus: Graph, ours: Graph
-) -> None:
-    """The other half of the thesaurus refers to our ministries, municipalities, provinces."""
-    concepts = set(_concepts(thesaurus))
-    ours_prefixes = tuple(
-        str(KGT) + p
-        for p in (
-            "ministerie-",
-            "minister-",
-            "staatssecretaris-",
-            "gemeente-",
-            "provincie-",
-            "regio-",
-            "commissie-",
-        )
-    )
-    dangling = sorted(
-        {
-            o
-            for p in LINKS
-            for o in thesaurus.objects(None, p)
-            if isinstance(o, URIRef) and str(o).startswith(ours_prefixes)
-        }
-        - concepts
-    )
-    assert not dangling, dangling
-
-
-def test_labels_are_not_repeated_within_a_concept(ours: Graph) -> None:
-    repeated = []
-    for concept in _concepts(ours):
-        labels = [
-            str(x)
-            for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
-            for x in ours.objects(concept, p)
-        ]
-        prefs = [str(x) for x in ours.objects(concept, SKOS.prefLabel)]
-        dupes = {x for x in labels if labels.count(x) > 1 and prefs.count(x) != 2}
-        if dupes:
-            repeated.append((concept, sorted(dupes)))
-    assert not repeated, repeated
-
-
-def test_no_label_names_two_concepts(ours: Graph, thesaurus: Graph) -> None:
-    """Across the whole thesaurus, a label of ours names only one concept."""
-    index = _label_index(thesaurus)
-    ours_concepts = set(_concepts(ours))
-    clashes = {
-        label: sorted(concepts)
-        for label, concepts in index.items()
-        if len(concepts) > 1 and concepts & ours_concepts and label not in INTENDED_SHARED_LABELS
-    }
-    assert not clashes, clashes
-
-
-def test_no_bare_common_words_as_labels(ours: Graph) -> None:
-    """Words that name an actor only in some sentences are not labels on their own."""
-    forbidden = {"raad", "kamer", "commissie", "minister", "kabinet", "regio", "rijk", "unie"}
-    bad = [
-        (c, label)
-        for c in _concepts(ours)
-        for label in _labels(ours, c)
-        if label in forbidden or label.startswith("mijn ")
-    ]
-    assert not bad, bad
+@pytest.fixture(scope="module")
+def ours(file_graphs: dict[str, Graph]) -> Graph:
+    return union(file_graphs, ACTOR_AND_REGION_FILES)
 
 
 # --- acceptance groups --------------------------------------------------------------------
 
 
 def test_seed_actor_and_region_groups_are_findable(thesaurus: Graph, seed_acceptance: dict) -> None:
-    index = _label_index(thesaurus)
+    index = label_index(thesaurus)
     questions = seed_acceptance["competency_questions"]
     missing = []
     for key, firsts in SEED_GROUPS.items():
         groups = [g for g in questions[key]["expect"] if g[0] in firsts]
         assert len(groups) == len(firsts), f"{key}: acceptance file changed"
-        missing += [(key, g) for g in groups if not _lookup(index, g)]
+        missing += [(key, g) for g in groups if not lookup(index, g)]
     for key, names in SEED_ALLOWED.items():
         assert names <= set(questions[key]["allowed"]), f"{key}: acceptance file changed"
-        missing += [(key, n) for n in names if not _lookup(index, [n])]
+        missing += [(key, n) for n in names if not lookup(index, [n])]
     document = seed_acceptance["document"]
     for name in [document["asked_by"]["committee"], *document["addressed_to"]]:
-        if not _lookup(index, [name]):
+        if not lookup(index, [name]):
             missing.append(("document", name))
     assert not missing, missing
 
@@ -439,12 +203,12 @@ def test_bo_brainport_groups_resolve_to_the_right_kind_of_actor(
     thesaurus: Graph, seed_acceptance: dict
 ) -> None:
     """A participant group that names a role names one that sits within one ministry."""
-    index = _label_index(thesaurus)
+    index = label_index(thesaurus)
     groups = seed_acceptance["competency_questions"]["bo-brainport-participants"]["expect"]
     for group in groups:
         if group[0] not in SEED_GROUPS["bo-brainport-participants"]:
             continue
-        found = _lookup(index, group)
+        found = lookup(index, group)
         roles = {c for c in found if (c, RDF.type, KG.Role) in thesaurus}
         for role in roles:
             ministries = set(thesaurus.objects(role, KG.withinOrganisation))
@@ -455,17 +219,17 @@ def test_bo_brainport_groups_resolve_to_the_right_kind_of_actor(
 def test_corpus_actor_and_region_groups_are_findable(
     thesaurus: Graph, corpus_acceptance: dict
 ) -> None:
-    index = _label_index(thesaurus)
+    index = label_index(thesaurus)
     documents = corpus_acceptance["documents"].values()
     groups = [g for d in documents for g in d.get("entities", []) if g[0] in CORPUS_GROUPS]
     assert {g[0] for g in groups} == CORPUS_GROUPS, "corpus.json changed"
-    assert [g for g in groups if not _lookup(index, g)] == []
+    assert [g for g in groups if not lookup(index, g)] == []
 
 
 def test_corpus_addressed_and_answering_roles_are_roles(
     thesaurus: Graph, corpus_acceptance: dict
 ) -> None:
-    index = _label_index(thesaurus)
+    index = label_index(thesaurus)
     names = set()
     for document in corpus_acceptance["documents"].values():
         names.update(document["addressed_to"])
@@ -473,7 +237,7 @@ def test_corpus_addressed_and_answering_roles_are_roles(
             names.add(document["answered_by"]["role"])
     assert len(names) >= 5
     for name in sorted(names):
-        found = _lookup(index, [name])
+        found = lookup(index, [name])
         assert len(found) == 1, (name, found)
         (role,) = found
         assert (role, RDF.type, KG.Role) in thesaurus, name
@@ -485,7 +249,7 @@ def test_corpus_addressed_and_answering_roles_are_roles(
 def test_surface_forms_of_the_documents_name_the_right_concept(
     thesaurus: Graph, surface: str, slug: str
 ) -> None:
-    assert _label_index(thesaurus).get(fold(surface)) == {KGT[slug]}
+    assert label_index(thesaurus).get(fold(surface)) == {KGT[slug]}
 
 
 # --- curated facts ------------------------------------------------------------------------
@@ -525,12 +289,12 @@ def test_every_ministry_has_a_minister(ours: Graph) -> None:
 
 @pytest.mark.parametrize(("place", "region"), CONTAINMENT)
 def test_containment(ours: Graph, place: str, region: str) -> None:
-    assert KGT[region] in _within(ours, KGT[place])
+    assert KGT[region] in within(ours, KGT[place])
 
 
 @pytest.mark.parametrize(("place", "region"), NOT_CONTAINED)
 def test_no_false_containment(ours: Graph, place: str, region: str) -> None:
-    assert KGT[region] not in _within(ours, KGT[place])
+    assert KGT[region] not in within(ours, KGT[place])
 
 
 def test_every_municipality_is_part_of_exactly_one_province(ours: Graph) -> None:
