@@ -166,7 +166,7 @@ def build_documents(
 
     from kamergraph import paths
     from kamergraph.builder import pipeline
-    from kamergraph.server.store import default_store_root, graph_digest
+    from kamergraph.builder.store import default_store_root, graph_digest
 
     sources = pipeline.find_sources(inputs, identifier=identifier)
     key = hashlib.sha256(base.encode())
@@ -188,8 +188,8 @@ def build_documents(
 
 
 def store_spec(graph_file: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kamergraph.builder.store import prepare_store, prepare_writable_store
     from kamergraph.server.executor import StoreSpec
-    from kamergraph.server.store import prepare_store, prepare_writable_store
 
     if args.memory:
         return StoreSpec(graph_file, backend="memory", writable=args.enable_update)

@@ -11,7 +11,7 @@ import pytest
 from kamergraph.builder import query
 from rdflib import Graph
 
-from kamergraph.errors import EXIT_OK, EXIT_QUERY, QueryError
+from kamergraph.errors import EXIT_OK, EXIT_QUERY, InputError, QueryError
 
 from .conftest import SEED_ID, run_cli
 
@@ -123,3 +123,27 @@ def test_query_command(seed_nquads: Path, tmp_path: Path) -> None:
     assert code == EXIT_OK and "kst-33009-121" in stdout
     code, _, stderr = run_cli("query", str(seed_nquads), "-e", "SELECT WHERE {")
     assert code == EXIT_QUERY and "invalid SPARQL" in stderr and "Traceback" not in stderr
+
+
+def test_a_large_graph_is_queried_from_a_kept_store(
+    seed_nquads: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Over the size limit the file is loaded once into an on-disk store, then reopened."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    in_memory = query.format_result(query.run(query.open_graph(seed_nquads), IDENTIFIERS), "csv")
+    assert not (tmp_path / "cache").exists()  # small: in memory, nothing kept
+    kept = query.open_graph(seed_nquads, cache_from=0)
+    stores = list((tmp_path / "cache" / "kamergraph" / "stores").iterdir())
+    assert len(stores) == 1
+    assert query.format_result(query.run(kept, IDENTIFIERS), "csv") == in_memory
+    del kept
+    loaded_at = stores[0].stat().st_mtime_ns
+    again = query.open_graph(seed_nquads, cache_from=0)  # opened, not loaded again
+    assert query.format_result(query.run(again, IDENTIFIERS), "csv") == in_memory
+    assert list((tmp_path / "cache" / "kamergraph" / "stores").iterdir()) == stores
+    assert stores[0].stat().st_mtime_ns == loaded_at
+
+
+def test_open_graph_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such graph file"):
+        query.open_graph(tmp_path / "absent.nq")

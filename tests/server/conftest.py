@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kamergraph.builder.store import prepare_store
 from kamergraph.server.app import create_app
 from kamergraph.server.config import ServerConfig
 from kamergraph.server.executor import StoreSpec
-from kamergraph.server.store import prepare_store
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -136,7 +136,7 @@ def test_idle_connections_let_go_while_a_query_runs_long(live_server) -> None:  
 
 
 def test_a_timeout_leaves_kept_connections_to_other_workers_working(live_server) -> None:  # type: ignore[no-untyped-def]
-    server = live_server(str(SMALL), "--workers", "3", "--timeout", "2")
+    server = live_server(str(SMALL), "--workers", "3", "--timeout", "4")
     kept = [connect(server) for _ in range(3)]
     for connection in kept:
         assert ask(connection)[0] == 200
@@ -160,7 +160,7 @@ def test_a_timeout_leaves_kept_connections_to_other_workers_working(live_server)
         assert slow.result()[0] == 503
     busy.close()
     # a connection held by the busy process waits at most until its helper thread answers
-    assert answered >= 6 and longest < SHED_AFTER + 1
+    assert answered >= 6 and longest < SHED_AFTER + 1.5
     assert failed <= len(kept)  # at most once per connection, never an answer lost midway
     for connection in kept:
         connection.close()

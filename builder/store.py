@@ -1,11 +1,12 @@
-"""Prepare the on-disk store a server answers from, once, before serving.
+"""On-disk pyoxigraph stores of built graph files, loaded once and kept.
 
-The store directory is keyed by a hash of the graph file, so a restart on the same graph
-opens the store that is already there instead of loading it again; a changed file gets a
-new store. A store is loaded into a temporary directory and renamed into place when
-complete, so an interrupted load is never mistaken for a store. With updates enabled the
-store is a private copy (a fresh temporary directory) unless ``--store`` names one, so the
-shared cache is never modified.
+``kamergraph serve`` answers from one, and ``kamergraph query`` on a large file uses one so
+that a second query does not load the file again. The store directory is keyed by a hash of
+the graph file, so a restart on the same graph opens the store that is already there instead
+of loading it again; a changed file gets a new store. A store is loaded into a temporary
+directory and renamed into place when complete, so an interrupted load is never mistaken for
+a store. With updates enabled the store is a private copy (a fresh temporary directory)
+unless ``--store`` names one, so the shared cache is never modified.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from kamergraph.errors import InputError, UsageError
+from kamergraph.errors import InputError
 
 COMPLETE_MARKER = ".kamergraph-complete"
 HASH_CHUNK = 1 << 20
@@ -40,21 +41,11 @@ def graph_digest(graph_file: Path) -> str:
     return digest.hexdigest()[:24]
 
 
-def rdf_format(graph_file: Path):  # type: ignore[no-untyped-def]
-    import pyoxigraph as ox
-
-    fmt = ox.RdfFormat.from_extension(graph_file.suffix.lstrip(".").lower())
-    if fmt is None:
-        raise UsageError(
-            "unknown graph format (use .trig, .nq, .ttl, .nt, .jsonld or .rdf)",
-            source=str(graph_file),
-        )
-    return fmt
-
-
 def load_into(directory: Path, graph_file: Path) -> None:
     """Load ``graph_file`` into a new pyoxigraph store at ``directory``."""
     import pyoxigraph as ox
+
+    from .query import rdf_format
 
     fmt = rdf_format(graph_file)
     store = ox.Store(str(directory))
