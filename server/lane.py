@@ -137,6 +137,11 @@ class QueryLane:
             if method == "GET" and self.server.config.cors:  # as app.py does for all reads
                 headers.append(("Access-Control-Allow-Origin", "*"))
                 headers.append(("Access-Control-Expose-Headers", "Kamergraph-Truncated"))
+        except Exception:  # a defect: logged with its traceback, answered as app.py does
+            log.exception("%s %s: internal error", method, environ["PATH_INFO"])
+            status = 500
+            body = error_body(500, "InternalError", "internal server error (logged)")
+            headers = [("Content-Type", "application/json; charset=utf-8")]
         else:
             status, body = 200, answer.body
             headers = answer_headers(self.server, answer)

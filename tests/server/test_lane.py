@@ -127,3 +127,23 @@ def test_lane_refuses_a_body_over_the_limit_as_flask_does(app) -> None:  # type:
     response = app.test_client().post("/sparql", data=big, content_type=FORM)
     assert response.status_code == 413
     assert response.get_json()["error"]["status"] == 413
+
+
+def test_lane_answers_a_defect_with_the_json_500(app, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from kamergraph.server import lane
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(lane, "run_query", broken)
+    with caplog.at_level(logging.ERROR, logger="kamergraph.server"):
+        response = app.test_client().get("/sparql", query_string={"query": SELECT})
+    assert response.status_code == 500
+    assert response.get_json() == {
+        "error": {
+            "status": 500,
+            "type": "InternalError",
+            "message": "internal server error (logged)",
+        }
+    }
+    assert any("a bug" in (r.exc_text or "") or r.exc_info for r in caplog.records)
