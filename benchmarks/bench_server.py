@@ -392,7 +392,7 @@ def load_wrk(
     env = {**os.environ, "KAMERGRAPH_BENCH_BODY": str(body)}
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
     run.seconds = max(1, round(duration))
-    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)[ \t]*$", output, re.MULTILINE))
     total = re.search(r"^\s+(\d+) requests in", output, re.MULTILINE)
     run.requests = int(total.group(1)) if total else 0
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
