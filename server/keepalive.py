@@ -15,9 +15,9 @@ free, so new clients go to the worker processes that are not busy.
 
 A connection kept by a process is served only by that process. So that a client does not
 wait behind a long query in the process holding its connection, once a request has run
-``SHED_AFTER`` seconds a helper thread closes the process's quiet idle connections (their
-clients open new ones, which free processes accept) and answers the requests already sent on
-the others itself, beside the long one.
+``SHED_AFTER`` seconds a helper thread closes the process's idle connections that have been
+quiet for ``QUIET_FOR`` seconds (their clients open new ones, which free processes accept)
+and answers the requests already sent on the others itself, beside the long one.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ from gunicorn.http import wsgi
 from gunicorn.workers.sync import SyncWorker
 
 SHED_AFTER = 1.0  # seconds a request runs before the process lets go of its idle connections
+QUIET_FOR = 1.0  # seconds without a request before an idle connection may be let go
+RELIEVE_TICK = 0.01  # seconds between the helper thread's looks while a request runs long
 CLIENT_TIMEOUT = 10.0  # seconds to wait for a client that is sending (or reading) slowly
 
 
@@ -55,6 +57,7 @@ class _Connection:
     listener: socket.socket
     parser: Any = None
     idle_until: float = field(default=0.0)
+    idle_since: float = field(default=0.0)
 
 
 class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
@@ -83,6 +86,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
             events = self._selector.select(0 if ready_now else self._wait_time())
             serve = ready_now
             ready_now = []
+            ready: list[_Connection] = []
             for key, _ in events:
                 if key.data is _WAKE_UP:  # a signal arrived
                     with contextlib.suppress(OSError):
@@ -90,17 +94,14 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
                 elif key.data is _LISTENER:
                     self._accept(key.fileobj)  # type: ignore[arg-type]
                 else:
-                    connection = self._take(key.data)
-                    if connection is not None:
-                        serve.append(connection)
+                    ready.append(key.data)
+            # each is taken from the idle set only when its turn comes: while one request
+            # runs long, the helper thread can answer the others
             for connection in serve:
-                if self.alive and self._serve(connection):
-                    if _buffered(connection):
-                        ready_now.append(connection)
-                    else:
-                        self._keep(connection)
-                else:
-                    self._close(connection)
+                self._serve_one(connection, ready_now)
+            for connection in ready:
+                if self._take(connection) is not None:  # else the helper thread took it
+                    self._serve_one(connection, ready_now)
             self._expire()
         for connection in ready_now:
             self._close(connection)
@@ -108,6 +109,16 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
             idle = list(self._idle.values())
         for connection in idle:
             self._drop(connection)
+
+    def _serve_one(self, connection: _Connection, ready_now: list[_Connection]) -> None:
+        """Serve a request, then keep the connection (or queue it, if the client sent more)."""
+        if self.alive and self._serve(connection):
+            if _buffered(connection):
+                ready_now.append(connection)
+            else:
+                self._keep(connection)
+        else:
+            self._close(connection)
 
     def _wait_time(self) -> float:
         limit = self.timeout or 0.5
@@ -133,7 +144,8 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
     # -- idle connections -------------------------------------------------------------------
 
     def _keep(self, connection: _Connection) -> None:
-        connection.idle_until = time.monotonic() + max(self.cfg.keepalive, 1)
+        connection.idle_since = time.monotonic()
+        connection.idle_until = connection.idle_since + max(self.cfg.keepalive, 1)
         with self._lock:
             if len(self._idle) >= max(1, self.cfg.worker_connections):
                 oldest = min(self._idle.values(), key=lambda c: c.idle_until)
@@ -191,12 +203,20 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         ends the process on a timeout.
         """
         while True:
-            time.sleep(SHED_AFTER / 4)
             since = self._serving_since
             if since is None or time.monotonic() - since < SHED_AFTER:
+                time.sleep(SHED_AFTER / 4)
                 continue
+            time.sleep(RELIEVE_TICK)  # a waiting request is answered within this
+            now = time.monotonic()
             with self._lock:
-                idle = list(self._idle.values())
+                # a client that just had an answer may be sending its next request: closing
+                # its connection now would lose that request, so only long-quiet ones go
+                idle = [
+                    c
+                    for c in self._idle.values()
+                    if _has_data(c.sock) or now - c.idle_since >= QUIET_FOR
+                ]
                 for connection in idle:
                     self._unregister(connection)
             for connection in idle:

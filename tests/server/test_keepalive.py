@@ -174,3 +174,27 @@ def test_idle_connections_close_after_the_keepalive_time(live_server) -> None:  
     assert not closed_by_server(connection.sock, 3)  # kept for a while (5 s)
     assert closed_by_server(connection.sock, 5)  # then let go
     connection.close()
+
+
+def test_a_busy_client_is_answered_beside_a_long_query_without_losing_requests(live_server) -> None:  # type: ignore[no-untyped-def]
+    """A client sending one request after another on a connection held by the process that
+    runs a long query keeps being answered on that connection (by the helper thread) until
+    the query's time limit ends the process."""
+    server = live_server(str(SMALL), "--workers", "1", "--timeout", "5")
+    active = connect(server)
+    assert ask(active)[0] == 200
+    busy = connect(server, 60)
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(ask, busy, CARTESIAN)
+        time.sleep(0.3)
+        answers = []
+        until = time.monotonic() + 3.0  # well before the limit
+        while time.monotonic() < until:
+            started = time.monotonic()
+            status, body, _ = ask(active)  # a lost request would raise here
+            answers.append((status, body.get("boolean"), time.monotonic() - started))
+        assert slow.result()[0] == 503
+    busy.close()
+    active.close()
+    assert len(answers) >= 5 and all(s == 200 and b is True for s, b, _ in answers)
+    assert max(t for _, _, t in answers) < SHED_AFTER + 1.5
