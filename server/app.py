@@ -11,15 +11,14 @@ from flask import Flask, Response, g, request
 from kamergraph.server.cache import AnswerCache
 from kamergraph.server.config import ServerConfig
 from kamergraph.server.executor import Answer, Job, QueryPool
-from kamergraph.server.lane import QueryLane, error_body
+from kamergraph.server.lane import EXPECTED_5XX, QueryLane, error_body
 from werkzeug.exceptions import HTTPException
 
-from kamergraph.errors import KamergraphError, QueryTimeout, ServiceUnavailable
+from kamergraph.errors import KamergraphError
 
 log = logging.getLogger("kamergraph.server")
 
 EXTENSION = "kamergraph"
-_EXPECTED_5XX = (QueryTimeout, ServiceUnavailable)  # logged by the request line only
 
 
 class Executor(Protocol):
@@ -91,7 +90,7 @@ def create_app(config: ServerConfig, pool: Executor | None = None) -> Flask:
 
     @app.errorhandler(KamergraphError)
     def kamergraph_error(error: KamergraphError) -> Response:
-        if error.http_status >= 500 and not isinstance(error, _EXPECTED_5XX):
+        if error.http_status >= 500 and not isinstance(error, EXPECTED_5XX):
             log.error("%s %s: %s", request.method, request.path, error.message)
         return error_response(error.http_status, type(error).__name__, error.message)
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kamergraph.server")
 
 PATHS = ("/sparql", "/sparql/")
-_EXPECTED_5XX = (QueryTimeout, ServiceUnavailable)  # logged by the request line only
+EXPECTED_5XX = (QueryTimeout, ServiceUnavailable)  # logged by the request line only
 _STATUS = {
     200: "200 OK",
     400: "400 Bad Request",
@@ -129,7 +129,7 @@ class QueryLane:
                 self.server, operation, _base_iri(environ), environ.get("HTTP_ACCEPT")
             )
         except KamergraphError as error:
-            if error.http_status >= 500 and not isinstance(error, _EXPECTED_5XX):
+            if error.http_status >= 500 and not isinstance(error, EXPECTED_5XX):
                 log.error("%s %s: %s", method, environ["PATH_INFO"], error.message)
             status = error.http_status
             body = error_body(status, type(error).__name__, error.message)

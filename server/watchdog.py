@@ -16,7 +16,6 @@ Without gunicorn (tests, ``--get``) the app uses ``executor.QueryPool`` instead.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kamergraph.server.executor import Answer, Job, StoreSpec, execute, open_engine
+from kamergraph.server.lane import error_body
 
 from kamergraph.errors import QueryTimeout, ServiceUnavailable
 
@@ -125,9 +125,7 @@ class InProcessExecutor:
         error = QueryTimeout(
             f"the query ran longer than the time limit of {job.limit:g} s and was stopped"
         )
-        body = json.dumps(
-            {"error": {"status": 503, "type": "QueryTimeout", "message": error.message}}
-        ).encode()
+        body = error_body(503, "QueryTimeout", error.message)
         head = (
             "HTTP/1.1 503 Service Unavailable\r\n"
             "Content-Type: application/json; charset=utf-8\r\n"
