@@ -11,7 +11,12 @@ take other requests with it.
 open (``keepalive`` seconds between requests, at most ``worker_connections`` per process).
 Its loop waits for the listening socket and its idle connections together, serves one request
 from each connection that is ready in turn, and accepts new connections only while it is
-free, so new clients go to the worker processes that are not busy.
+free, so new clients go to the worker processes that are not busy (a process with requests
+waiting leaves a new connection to the others for ``ACCEPT_DEFER``; without that, one process
+took six of eight connections a load generator opened at once). Requests are read and
+answered by ``http1.py`` (a C parser) unless they are unusual, in which case gunicorn's own
+parser and response writer take the connection over. Connections stay registered with the
+selector while they are served, which saves two ``epoll_ctl`` calls per request.
 
 A connection kept by a process is served only by that process. So that a client does not
 wait behind a long query in the process holding its connection, once a request has run
@@ -39,11 +44,15 @@ from typing import Any
 from gunicorn import http, util
 from gunicorn.http import wsgi
 from gunicorn.workers.sync import SyncWorker
+from kamergraph.server import http1
+from kamergraph.server.run import flush_logs
 
 SHED_AFTER = 1.0  # seconds a request runs before the process lets go of its idle connections
 QUIET_FOR = 1.0  # seconds without a request before an idle connection may be let go
 RELIEVE_TICK = 0.01  # seconds between the helper thread's looks while a request runs long
 CLIENT_TIMEOUT = 10.0  # seconds to wait for a client that is sending (or reading) slowly
+ACCEPT_DEFER = 0.005  # seconds a busy process leaves a new connection to free ones
+MAX_PLAIN_BODY = 1024 * 1024  # larger bodies are read by gunicorn's parser (http1.py)
 
 
 _LISTENER = "listener"  # selector data of the listening sockets
@@ -55,7 +64,9 @@ class _Connection:
     sock: socket.socket
     address: Any
     listener: socket.socket
-    parser: Any = None
+    reader: http1.Reader
+    parser: Any = None  # gunicorn's, once the connection sent a request http1 leaves to it
+    registered: bool = False  # with the selector
     idle_until: float = field(default=0.0)
     idle_since: float = field(default=0.0)
 
@@ -66,8 +77,10 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
     def init_process(self) -> None:
         self._selector = selectors.DefaultSelector()
         self._idle: dict[socket.socket, _Connection] = {}  # registered with the selector
-        self._lock = threading.Lock()  # the helper thread closes idle connections too
+        self._lock = threading.RLock()  # the helper thread closes idle connections too
         self._serving_since: float | None = None
+        self._environ = http1.base_environ(self.cfg.workers)
+        self._server_addresses = {s: _address(s) for s in self.sockets}
         super().init_process()
 
     # -- the loop ---------------------------------------------------------------------------
@@ -79,22 +92,41 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         self._selector.register(self.PIPE[0], selectors.EVENT_READ, _WAKE_UP)
         threading.Thread(target=self._relieve_while_busy, daemon=True, name="relieve").start()
         ready_now: list[_Connection] = []  # requests already buffered (pipelined)
+        deferred_since: float | None = None  # since when a waiting connection was left
         while self.alive:
             self.notify()
             if not self.is_parent_alive():
                 break
-            events = self._selector.select(0 if ready_now else self._wait_time())
+            events = self._selector.select(0)
+            if not events and not ready_now:  # nothing to do: write the log, then wait
+                flush_logs()
+                events = self._selector.select(self._wait_time())
             serve = ready_now
             ready_now = []
             ready: list[_Connection] = []
+            listeners: list[socket.socket] = []
             for key, _ in events:
                 if key.data is _WAKE_UP:  # a signal arrived
                     with contextlib.suppress(OSError):
                         os.read(self.PIPE[0], 1)
                 elif key.data is _LISTENER:
-                    self._accept(key.fileobj)  # type: ignore[arg-type]
+                    listeners.append(key.fileobj)  # type: ignore[arg-type]
                 else:
                     ready.append(key.data)
+            if listeners:
+                # a process with requests to answer leaves new connections to the others
+                # (free ones take them at once), for ACCEPT_DEFER at most
+                now = time.monotonic()
+                if not (serve or ready) or (
+                    deferred_since is not None and now - deferred_since >= ACCEPT_DEFER
+                ):
+                    deferred_since = None
+                    for listener in listeners:
+                        self._accept(listener)
+                elif deferred_since is None:
+                    deferred_since = now
+            else:
+                deferred_since = None
             # each is taken from the idle set only when its turn comes: while one request
             # runs long, the helper thread can answer the others
             for connection in serve:
@@ -109,6 +141,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
             idle = list(self._idle.values())
         for connection in idle:
             self._drop(connection)
+        flush_logs()
 
     def _serve_one(self, connection: _Connection, ready_now: list[_Connection]) -> None:
         """Serve a request, then keep the connection (or queue it, if the client sent more)."""
@@ -139,7 +172,9 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         with contextlib.suppress(OSError):  # not on a Unix socket
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         # the request usually follows at once; it is read when the socket is ready
-        self._keep(_Connection(client, address, listener))
+        client.setblocking(False)  # http1.py waits for slow clients itself
+        reader = http1.Reader(client, MAX_PLAIN_BODY, CLIENT_TIMEOUT)
+        self._keep(_Connection(client, address, listener, reader))
 
     # -- idle connections -------------------------------------------------------------------
 
@@ -149,37 +184,48 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         with self._lock:
             if len(self._idle) >= max(1, self.cfg.worker_connections):
                 oldest = min(self._idle.values(), key=lambda c: c.idle_until)
-                self._unregister(oldest)
+                self._leave_idle(oldest)
                 self._finish(oldest)
             self._idle[connection.sock] = connection
-            self._selector.register(connection.sock, selectors.EVENT_READ, connection)
+            if not connection.registered:  # it stays registered while served (no epoll_ctl)
+                self._selector.register(connection.sock, selectors.EVENT_READ, connection)
+                connection.registered = True
 
     def _take(self, connection: _Connection) -> _Connection | None:
         with self._lock:
             if self._idle.get(connection.sock) is not connection:
-                return None  # closed by the helper thread meanwhile
-            self._unregister(connection)
+                # closed, or served by the helper thread: not reported ready meanwhile
+                self._forget(connection)
+                return None
+            self._leave_idle(connection)
         return connection
 
-    def _unregister(self, connection: _Connection) -> None:
+    def _leave_idle(self, connection: _Connection) -> None:
         del self._idle[connection.sock]
-        with contextlib.suppress(KeyError, ValueError, OSError):
-            self._selector.unregister(connection.sock)
+
+    def _forget(self, connection: _Connection) -> None:
+        """Unregister from the selector (with the lock held)."""
+        if connection.registered:
+            connection.registered = False
+            with contextlib.suppress(KeyError, ValueError, OSError):
+                self._selector.unregister(connection.sock)
 
     def _drop(self, connection: _Connection) -> None:
         with self._lock:
             if self._idle.get(connection.sock) is connection:
-                self._unregister(connection)
+                self._leave_idle(connection)
         self._finish(connection)
 
-    @staticmethod
-    def _close(connection: _Connection) -> None:
+    def _close(self, connection: _Connection) -> None:
         """Close after a request: let the client read the answer first (RFC 9112 9.6)."""
+        with self._lock:
+            self._forget(connection)
         util.close_graceful(connection.sock)
 
-    @staticmethod
-    def _finish(connection: _Connection) -> None:
+    def _finish(self, connection: _Connection) -> None:
         """Close an idle connection: nothing unread, so no lingering."""
+        with self._lock:
+            self._forget(connection)
         with contextlib.suppress(OSError):
             connection.sock.shutdown(socket.SHUT_RDWR)
         connection.sock.close()
@@ -189,7 +235,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         with self._lock:
             expired = [c for c in self._idle.values() if c.idle_until <= now]
             for connection in expired:
-                self._unregister(connection)
+                self._leave_idle(connection)
         for connection in expired:
             self._finish(connection)
 
@@ -218,7 +264,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
                     if _has_data(c.sock) or now - c.idle_since >= QUIET_FOR
                 ]
                 for connection in idle:
-                    self._unregister(connection)
+                    self._leave_idle(connection)
             for connection in idle:
                 if not _has_data(connection.sock):
                     self._finish(connection)
@@ -236,16 +282,20 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         if main:
             self._serving_since = time.monotonic()
         try:
-            sock.setblocking(True)
-            sock.settimeout(CLIENT_TIMEOUT)
             if connection.parser is None:
+                request = connection.reader.read_request()
+                if isinstance(request, http1.Request):
+                    return self._handle_plain(connection, request)
+                # an unusual request: gunicorn reads this connection from now on
+                sock.settimeout(CLIENT_TIMEOUT)
                 connection.parser = http.get_parser(self.cfg, sock, connection.address)
+                connection.parser.unreader.unread(request.data)
             req = next(connection.parser)
             keep = self._handle(connection, req)
             return keep and bool(
                 connection.parser.finish_body(deadline=time.monotonic() + CLIENT_TIMEOUT)
             )
-        except (http.errors.NoMoreData, StopIteration, TimeoutError):
+        except (http.errors.NoMoreData, StopIteration, TimeoutError, http1.Closed):
             return False  # the client closed the connection, or went quiet mid-request
         except OSError as error:
             if error.errno not in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN):
@@ -257,6 +307,38 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         finally:
             if main:
                 self._serving_since = None
+
+    def _handle_plain(self, connection: _Connection, request: http1.Request) -> bool:
+        """Answer a request read by ``http1``; whether the connection may stay open."""
+        self.nr += 1
+        if self.nr >= self.max_requests:
+            self.log.info("Autorestarting worker after current request.")
+            self.alive = False
+        environ = http1.environ_for(
+            request,
+            connection.sock,
+            connection.address,
+            self._server_addresses.get(connection.listener),
+            self._environ,
+        )
+        responder = http1.Responder(
+            connection.sock, request, self.alive and bool(self.cfg.keepalive), CLIENT_TIMEOUT
+        )
+        respiter: Any = None
+        try:
+            respiter = self.wsgi(environ, responder.start_response)
+            return responder.answer(respiter)
+        except OSError:
+            raise
+        except Exception:
+            self.log.exception("Error handling request %s", environ.get("RAW_URI"))
+            if not responder.sent:
+                with contextlib.suppress(OSError):
+                    http1.send_all(connection.sock, http1.INTERNAL_ERROR, CLIENT_TIMEOUT)
+            return False
+        finally:
+            if hasattr(respiter, "close"):
+                respiter.close()
 
     def _handle(self, connection: _Connection, req: Any) -> bool:
         """gunicorn's ``handle_request`` without forcing the connection closed."""
@@ -341,6 +423,8 @@ class _Coalescing:
 
 def _buffered(connection: _Connection) -> bool:
     """Whether the parser already holds (part of) the next request, read with the last."""
+    if connection.parser is None:
+        return connection.reader.buffered()
     buffer: io.BytesIO = connection.parser.unreader.buf
     buffer.seek(0, io.SEEK_END)
     return buffer.tell() > 0
@@ -353,3 +437,10 @@ def _has_data(sock: socket.socket) -> bool:
     except (OSError, ValueError):
         return True  # closed or failed: leave it to the loop, which reads and closes it
     return bool(readable)
+
+
+def _address(listener: socket.socket) -> Any:
+    try:
+        return listener.getsockname()
+    except OSError:
+        return None

@@ -147,9 +147,7 @@ class QueryLane:
             headers = answer_headers(self.server, answer)
         headers.append(("Content-Length", str(len(body))))
         start_response(_STATUS.get(status, f"{status} Error"), headers)
-        elapsed = (time.perf_counter() - started) * 1000
-        log.info("%s %s %d %.1fms", method, environ["PATH_INFO"], status, elapsed)
-        return [body]
+        return _Logged(body, f"{method} {environ['PATH_INFO']} {status}", started)
 
     def _operation(self, environ: dict[str, Any], method: str) -> protocol.Operation | None:
         """The request's query operation, or None to leave the request to Flask."""
@@ -169,6 +167,22 @@ class QueryLane:
 
 
 _CACHED_REQUEST_BYTES = 16 * 1024
+
+
+class _Logged(list[bytes]):
+    """An answer's body that logs the request line when the server is done with it.
+
+    The server calls ``close`` after it has sent the answer, so writing the log line does
+    not delay the answer, and the milliseconds logged include the sending.
+    """
+
+    def __init__(self, body: bytes, line: str, started: float) -> None:
+        super().__init__((body,))
+        self.line = line
+        self.started = started
+
+    def close(self) -> None:
+        log.info("%s %.1fms", self.line, (time.perf_counter() - self.started) * 1000)
 
 
 def _read_operation(

@@ -138,6 +138,8 @@ class InProcessExecutor:
                 job.client.sendall(head + body)
         elapsed = (time.perf_counter() - job.started) * 1000
         log.info("%s 503 %.1fms (query stopped; worker %d ends)", job.line, elapsed, os.getpid())
+        for handler in log.handlers:  # now, not when the worker ends (run.BatchHandler)
+            handler.flush()
 
     def alive(self) -> int:
         return self.size
