@@ -88,8 +88,9 @@ class Reader:
         while end < 0:
             if len(buffer) > MAX_HEAD:
                 return self._unusual_request()
+            searched = max(0, len(buffer) - 3)  # the end may straddle what arrives next
             self._receive()
-            end = buffer.find(b"\r\n\r\n", max(0, len(buffer) - RECV - 3))
+            end = buffer.find(b"\r\n\r\n", searched)
         head_size = end + 4
         head = bytes(buffer[:head_size])
         fields = head[head.find(b"\r\n") :].lower()  # the header fields, not the request line
@@ -256,6 +257,9 @@ class Responder:
         for name, value in self.headers:
             if name.lower() == "content-length":
                 length = value
+        if self.status[:1] == "1" or self.status[:3] in ("204", "304"):  # never a body
+            self._send_head(b"")
+            return self.keep_alive
         if length is None and isinstance(body, (list, tuple)):
             data = b"".join([*self._pending, *body])
             self.headers = [*self.headers, ("Content-Length", str(len(data)))]

@@ -11,9 +11,10 @@ take other requests with it.
 open (``keepalive`` seconds between requests, at most ``worker_connections`` per process).
 Its loop waits for the listening socket and its idle connections together, serves one request
 from each connection that is ready in turn, and accepts new connections only while it is
-free, so new clients go to the worker processes that are not busy (a process with requests
-waiting leaves a new connection to the others for ``ACCEPT_DEFER``; without that, one process
-took six of eight connections a load generator opened at once). Requests are read and
+free, so new clients go to the worker processes that are not busy: a process with requests
+waiting, or with a new connection that has not sent its first request yet, leaves new
+connections to the others for ``ACCEPT_DEFER`` (without that, one process took six of eight
+connections a load generator opened at once, and 24 of 32). Requests are read and
 answered by ``http1.py`` (a C parser) unless they are unusual, in which case gunicorn's own
 parser and response writer take the connection over. Connections stay registered with the
 selector while they are served, which saves two ``epoll_ctl`` calls per request.
@@ -67,6 +68,7 @@ class _Connection:
     reader: http1.Reader
     parser: Any = None  # gunicorn's, once the connection sent a request http1 leaves to it
     registered: bool = False  # with the selector
+    fresh_until: float = 0.0  # accepted, its first request not yet served (ACCEPT_DEFER)
     idle_until: float = field(default=0.0)
     idle_since: float = field(default=0.0)
 
@@ -79,6 +81,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         self._idle: dict[socket.socket, _Connection] = {}  # registered with the selector
         self._lock = threading.RLock()  # the helper thread closes idle connections too
         self._serving_since: float | None = None
+        self._fresh: _Connection | None = None  # the connection accepted last
         self._environ = http1.base_environ(self.cfg.workers)
         self._server_addresses = {s: _address(s) for s in self.sockets}
         super().init_process()
@@ -114,10 +117,12 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
                 else:
                     ready.append(key.data)
             if listeners:
-                # a process with requests to answer leaves new connections to the others
-                # (free ones take them at once), for ACCEPT_DEFER at most
+                # a process with requests to answer, or with a new connection whose first
+                # request has not come yet, leaves new connections to the others (free ones
+                # take them at once), for ACCEPT_DEFER at most
                 now = time.monotonic()
-                if not (serve or ready) or (
+                waiting = serve or ready or (self._fresh and self._fresh.fresh_until > now)
+                if not waiting or (
                     deferred_since is not None and now - deferred_since >= ACCEPT_DEFER
                 ):
                     deferred_since = None
@@ -174,7 +179,10 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         # the request usually follows at once; it is read when the socket is ready
         client.setblocking(False)  # http1.py waits for slow clients itself
         reader = http1.Reader(client, MAX_PLAIN_BODY, CLIENT_TIMEOUT)
-        self._keep(_Connection(client, address, listener, reader))
+        connection = _Connection(client, address, listener, reader)
+        connection.fresh_until = time.monotonic() + ACCEPT_DEFER
+        self._fresh = connection
+        self._keep(connection)
 
     # -- idle connections -------------------------------------------------------------------
 
@@ -279,6 +287,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         """Serve one request on ``connection``; whether it may stay open for another."""
         req = None
         sock = connection.sock
+        connection.fresh_until = 0.0
         if main:
             self._serving_since = time.monotonic()
         try:

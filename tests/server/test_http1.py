@@ -179,6 +179,19 @@ def test_a_streamed_answer_to_http_1_0_ends_with_the_connection(pair) -> None:  
     assert body == b"abcd" and not keep
 
 
+def test_no_content_has_no_body_and_no_length(pair) -> None:  # type: ignore[no-untyped-def]
+    server, client = pair
+    request = http1.Request("POST", b"/store", "1.1", [], b"", True)
+    responder = http1.Responder(server, request, True, 1.0)
+    responder.start_response("204 No Content", [("Vary", "Accept")])
+    assert responder.answer([]) is True
+    server.shutdown(socket.SHUT_WR)
+    client.settimeout(1)
+    received = client.recv(65536)
+    assert received.endswith(b"\r\n\r\n") and b"Content-Length" not in received
+    assert b"Transfer-Encoding" not in received
+
+
 def test_connection_close_is_answered_with_close(pair) -> None:  # type: ignore[no-untyped-def]
     received, keep = answer(pair, [b"x"], [("Content-Length", "1")], keep_alive=False)
     assert b"Connection: close" in received and not keep
