@@ -273,12 +273,14 @@ class Responder:
                 self.keep_alive = False
         parts = self._pending
         self._pending = []
+        size = sum(map(len, parts))
         for item in body:
             if item:
                 parts.append(item)
-                if sum(map(len, parts)) >= RECV:
+                size += len(item)
+                if size >= RECV:  # a long answer goes out in pieces of about this size
                     self._write(parts)
-                    parts = []
+                    parts, size = [], 0
         if self.chunked:
             parts.append(b"")  # the last chunk
         self._write(parts, last=True)
