@@ -78,7 +78,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
 
     def init_process(self) -> None:
         self._selector = selectors.DefaultSelector()
-        self._idle: dict[socket.socket, _Connection] = {}  # registered with the selector
+        self._idle: dict[socket.socket, _Connection] = {}  # kept, no request being served
         self._lock = threading.RLock()  # the helper thread closes idle connections too
         self._serving_since: float | None = None
         self._fresh: _Connection | None = None  # the connection accepted last
@@ -317,12 +317,16 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
             if main:
                 self._serving_since = None
 
-    def _handle_plain(self, connection: _Connection, request: http1.Request) -> bool:
-        """Answer a request read by ``http1``; whether the connection may stay open."""
+    def _count_request(self) -> None:
+        """gunicorn's ``max_requests``: the worker ends after this many (then restarts)."""
         self.nr += 1
         if self.nr >= self.max_requests:
             self.log.info("Autorestarting worker after current request.")
             self.alive = False
+
+    def _handle_plain(self, connection: _Connection, request: http1.Request) -> bool:
+        """Answer a request read by ``http1``; whether the connection may stay open."""
+        self._count_request()
         environ = http1.environ_for(
             request,
             connection.sock,
@@ -363,10 +367,7 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
                 connection.listener.getsockname(),
                 self.cfg,
             )
-            self.nr += 1
-            if self.nr >= self.max_requests:
-                self.log.info("Autorestarting worker after current request.")
-                self.alive = False
+            self._count_request()
             if not self.alive or not self.cfg.keepalive:
                 resp.force_close()
             resp.sock = _Coalescing(resp.sock)  # head and body in one send

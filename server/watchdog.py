@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kamergraph.server.executor import Answer, Job, StoreSpec, execute, open_engine
+from kamergraph.server.http1 import send_all
 from kamergraph.server.lane import error_body
 
 from kamergraph.errors import QueryTimeout, ServiceUnavailable
@@ -135,7 +136,7 @@ class InProcessExecutor:
         ).encode()
         if job.client is not None:
             with contextlib.suppress(OSError):  # a client that left: end all the same
-                job.client.sendall(head + body)
+                send_all(job.client, head + body, 1.0)  # the socket may be non-blocking
         elapsed = (time.perf_counter() - job.started) * 1000
         log.info("%s 503 %.1fms (query stopped; worker %d ends)", job.line, elapsed, os.getpid())
         for handler in log.handlers:  # now, not when the worker ends (run.BatchHandler)
