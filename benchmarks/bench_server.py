@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 QUERIES = ROOT / "queries"
 SEED_ID = "kst-33009-123"
-# bound with a trailing VALUES clause
+# a parameter's value, bound as ``kamergraph query --param`` binds it (see ``bind``)
 PARAM_VALUES = {
     "region": '"Noord-Brabant"',
     "entity": "<https://w3id.org/kamergraph/thesaurus/asml>",
@@ -85,6 +86,7 @@ class Run:
     latencies: list[float] = field(default_factory=list, repr=False)
     percentiles: dict[int, float] = field(default_factory=dict, repr=False)  # from wrk
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # the server's processes, during the load
     note: str = ""
 
     @property
@@ -106,6 +108,12 @@ class Run:
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        if self.cpu_seconds is None or not self.requests:
+            return None
+        return self.cpu_seconds * 1000 / self.requests
+
     def summary(self) -> dict[str, object]:
         return {
             "graph": self.graph,
@@ -118,8 +126,47 @@ class Run:
             "median_ms": round(self.median_ms, 3),
             "p99_ms": round(self.p99_ms, 3),
             "rps": round(self.rps, 1),
+            "cpu_ms_per_request": _round(self.cpu_ms_per_request, 4),
             "note": self.note,
         }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def tree_cpu_seconds(root: int) -> float | None:
+    """CPU seconds (user and system) process ``root`` and its descendants have used so far,
+    reaped children included; None where there is no ``/proc`` (not Linux)."""
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, seconds)
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        # after the command: state ppid ... utime(11) stime(12) cutime(13) cstime(14)
+        used = sum(int(value) for value in fields[11:15]) / tick
+        stats[int(entry)] = (int(fields[1]), used)
+    if root not in stats:
+        return None
+    tree, total, grew = {root}, 0.0, True
+    while grew:
+        grew = False
+        for pid, (parent, _) in stats.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    for pid in tree:
+        total += stats[pid][1]
+    return total
 
 
 # -- graphs ----------------------------------------------------------------------------------
@@ -275,10 +322,30 @@ def named_queries(selected: list[str] | None) -> dict[str, str]:
         text = path.read_text(encoding="utf-8")
         params = re.findall(r"^#\s*param:\s*(\w+)", text, flags=re.MULTILINE)
         for param in params:
-            value = PARAM_VALUES.get(param, '""')
-            text += f"\nVALUES ?{param} {{ {value} }}\n"
+            text = bind(text, param, PARAM_VALUES.get(param, '""'))
         queries[path.stem] = text
     return queries
+
+
+_PROJECTION = re.compile(r"\bSELECT\b(.*?)(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
+
+
+def bind(text: str, name: str, value: str) -> str:
+    """The query with variable ``name`` bound to ``value`` (an IRI or literal in SPARQL syntax),
+    as Oxigraph's substitutions bind ``kamergraph query --param`` (SEP-0007): the value stands
+    for the variable everywhere in the pattern, so a FILTER in an inner group sees it too, and
+    the projection keeps the variable as ``(value AS ?name)``. Done in the text, so every
+    server gets the same query (a trailing VALUES clause is joined last, which an inner
+    group's FILTER never sees).
+    """
+    text = re.sub(r"(?m)^[ \t]*#.*\n?", "", text)  # comment lines (they may say SELECT)
+    variable = re.compile(rf"[?$]{re.escape(name)}\b")
+    projection = _PROJECTION.search(text)
+    if projection is None:  # ASK, CONSTRUCT, DESCRIBE: nothing projected
+        return variable.sub(lambda _: value, text)
+    start, end = projection.span(1)
+    selected = variable.sub(lambda _: f"({value} AS ?{name})", text[start:end])
+    return text[:start] + selected + variable.sub(lambda _: value, text[end:])
 
 
 def request(
@@ -286,7 +353,9 @@ def request(
 ):  # type: ignore[no-untyped-def]
     parts = urllib.parse.urlsplit(url)
     own = connection is None
-    conn = connection or http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    conn = connection or http.client.HTTPConnection(
+        parts.hostname or "127.0.0.1", parts.port, timeout=timeout
+    )
     body = urllib.parse.urlencode({"query": query})
     conn.request(
         "POST",
@@ -321,7 +390,7 @@ def load(server: Server, query: str, concurrency: int, duration: float, run: Run
     parts = urllib.parse.urlsplit(server.url)
 
     def worker() -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
         latencies: list[float] = []
         errors = 0
         while time.monotonic() < stop:
@@ -330,7 +399,9 @@ def load(server: Server, query: str, concurrency: int, duration: float, run: Run
                 status, _ = request(server.url, query, connection=conn)
             except (OSError, http.client.HTTPException):
                 conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+                conn = http.client.HTTPConnection(
+                    parts.hostname or "127.0.0.1", parts.port, timeout=120
+                )
                 errors += 1
                 continue
             latencies.append(time.perf_counter() - t0)
@@ -430,8 +501,11 @@ def bench_graph(
     duration: float,
     client: str,
     workdir: Path,
+    on_run: Callable[[list[Run]], None] | None = None,
 ) -> list[Run]:
-    runs = []
+    """Measure every query on every server at every level; ``on_run`` sees the runs so far
+    after each measurement (to save them: a long run cut short keeps what it measured)."""
+    runs: list[Run] = []
     for name, query in queries.items():
         for server in servers:
             t0 = time.monotonic()
@@ -444,17 +518,26 @@ def bench_graph(
                     run.latencies, run.seconds, run.requests = [once], once, 1
                     run.errors = int(status != 200)
                     run.note = f"one request took {once:.1f} s; not put under load"
-                elif client == "wrk":
-                    load_wrk(server, query, concurrency, duration, run, workdir)
                 else:
-                    load(server, query, concurrency, duration, run)
+                    cpu_before = tree_cpu_seconds(server.process.pid)
+                    if client == "wrk":
+                        load_wrk(server, query, concurrency, duration, run, workdir)
+                    else:
+                        load(server, query, concurrency, duration, run)
+                    cpu_after = tree_cpu_seconds(server.process.pid)
+                    if cpu_before is not None and cpu_after is not None:
+                        run.cpu_seconds = cpu_after - cpu_before
                 runs.append(run)
+                cpu = run.cpu_ms_per_request
                 print(
                     f"{label:5} {server.name:16} {name:32} c={concurrency:<3} rows={rows!s:>5} "
                     f"median={run.median_ms:8.2f} ms p99={run.p99_ms:8.2f} ms "
-                    f"{run.rps:8.1f} req/s errors={run.errors} {run.note}",
+                    f"{run.rps:8.1f} req/s cpu={'-' if cpu is None else f'{cpu:.3f}'} ms/req "
+                    f"errors={run.errors} {run.note}",
                     flush=True,
                 )
+                if on_run is not None:
+                    on_run(runs)
                 if run.note:
                     break  # the same single time for every level
                 wait_until_idle(server)
@@ -481,6 +564,11 @@ def ratios(runs: list[Run]) -> list[dict[str, object]]:
                     "median_ratio": round(r.median_ms / o.median_ms, 2) if o.median_ms else None,
                     "p99_ratio": round(r.p99_ms / o.p99_ms, 2) if o.p99_ms else None,
                     "throughput_ratio": round(r.rps / o.rps, 2) if o.rps else None,
+                    "cpu_ratio": (
+                        round(r.cpu_ms_per_request / o.cpu_ms_per_request, 2)
+                        if r.cpu_ms_per_request and o.cpu_ms_per_request
+                        else None
+                    ),
                 }
             )
     return out
@@ -538,6 +626,11 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"# load generator: {args.client}", flush=True)
     runs: list[Run] = []
+
+    def save(more: list[Run]) -> None:
+        if args.json:
+            write_json(args.json, runs + more)
+
     for label, graph, triples in graphs:
         print(f"# graph {label}: {triples:,} quads ({graph})", flush=True)
         servers: list[Server] = []
@@ -560,7 +653,9 @@ def main(argv: list[str] | None = None) -> int:
             if label == "large" and args.large_concurrency:
                 levels = args.large_concurrency
             runs.extend(
-                bench_graph(label, servers, queries, levels, args.duration, args.client, workdir)
+                bench_graph(
+                    label, servers, queries, levels, args.duration, args.client, workdir, save
+                )
             )
         finally:
             for server in servers:
@@ -575,13 +670,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['graph']:5} {row['server']:16} vs {row['versus']:16} {row['query']:32} "
             f"c={row['concurrency']:<3} "
             f"median x{row['median_ratio']}  p99 x{row['p99_ratio']}  "
-            f"throughput x{row['throughput_ratio']}"
+            f"throughput x{row['throughput_ratio']}  cpu/request x{row['cpu_ratio']}"
         )
     if args.json:
-        args.json.write_text(
-            json.dumps({"runs": [r.summary() for r in runs], "ratios": table}, indent=1)
-        )
+        write_json(args.json, runs)
     return 0
+
+
+def write_json(path: Path, runs: list[Run]) -> None:
+    """All figures so far, written whole (a temporary file renamed over the old one)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(
+        json.dumps({"runs": [r.summary() for r in runs], "ratios": ratios(runs)}, indent=1)
+    )
+    partial.replace(path)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ import time
 from typing import Any, Protocol
 
 from flask import Flask, Response, g, request
+from kamergraph.server import guard
 from kamergraph.server.cache import AnswerCache
 from kamergraph.server.config import ServerConfig
 from kamergraph.server.executor import Answer, Job, QueryPool
 from kamergraph.server.lane import EXPECTED_5XX, QueryLane, error_body
+from kamergraph.server.logs import log_request
 from werkzeug.exceptions import HTTPException
 
 from kamergraph.errors import KamergraphError
@@ -38,6 +40,7 @@ class ServerState:
     def __init__(self, config: ServerConfig, pool: Executor) -> None:
         self.config = config
         self.pool = pool
+        self.policy = guard.Policy(config.allowed_services)
         self.cache: AnswerCache | None = None
         if config.cache_entries > 0 and not config.enable_update:
             self.cache = AnswerCache(config.cache_entries)
@@ -118,7 +121,7 @@ def create_app(config: ServerConfig, pool: Executor | None = None) -> Flask:
             response.headers["Access-Control-Expose-Headers"] = "Kamergraph-Truncated"
         started = g.get("started")
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        log.info("%s %s %d %.1fms", request.method, request.path, response.status_code, elapsed)
+        log_request(f"{request.method} {request.path} {response.status_code} {elapsed:.1f}ms")
         return response
 
     return app

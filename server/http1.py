@@ -38,8 +38,18 @@ from gunicorn.http.wsgi import FileWrapper
 MAX_HEAD = 8190 + 8 * 1024  # gunicorn's request line limit and room for headers
 RECV = 64 * 1024
 _METHODS = (b"GET ", b"POST ")
-# headers gunicorn gives a meaning of its own (or that need more than a plain read)
-_UNUSUAL = (b"transfer-encoding", b"expect", b"upgrade", b"forwarded", b"proxy")
+
+
+def _unusual_fields(fields: bytes) -> bool:
+    """Whether lower-cased header fields name something gunicorn gives a meaning of its own
+    (or that needs more than a plain read): one test per word, no generator per request."""
+    return (
+        b"transfer-encoding" in fields
+        or b"expect" in fields
+        or b"upgrade" in fields
+        or b"forwarded" in fields
+        or b"proxy" in fields
+    )
 
 
 class Closed(Exception):
@@ -94,11 +104,12 @@ class Reader:
         head_size = end + 4
         head = bytes(buffer[:head_size])
         fields = head[head.find(b"\r\n") :].lower()  # the header fields, not the request line
-        if not head.startswith(_METHODS) or any(token in fields for token in _UNUSUAL):
+        if not head.startswith(_METHODS) or _unusual_fields(fields):
             return self._unusual_request()
         if self._parser is None:
             self._parser = httptools.HttpRequestParser(self)
         self._headers = []
+        self._target = b""
         self._complete = self._unusual = False
         try:
             self._parser.feed_data(head)
@@ -146,9 +157,6 @@ class Reader:
     def on_url(self, url: bytes) -> None:
         self._target += url
 
-    def on_message_begin(self) -> None:
-        self._target = b""
-
     def on_header(self, name: bytes, value: bytes) -> None:
         if b"_" in name:  # gunicorn drops such headers (a spoofing risk behind proxies)
             self._unusual = True
@@ -171,33 +179,29 @@ def environ_for(
     request: Request, sock: socket.socket, client: Any, server: Any, base: dict[str, Any]
 ) -> dict[str, Any]:
     """The WSGI environ gunicorn's ``wsgi.create`` builds for this request."""
-    url = httptools.parse_url(request.target)
-    environ = dict(base)
-    environ.update(
-        {
-            "wsgi.input": BytesIO(request.body),
-            "gunicorn.socket": sock,
-            "REQUEST_METHOD": request.method,
-            "QUERY_STRING": (url.query or b"").decode("latin-1"),
-            "RAW_URI": request.target.decode("latin-1"),
-            "SERVER_PROTOCOL": f"HTTP/{request.version}",
-            "PATH_INFO": util.unquote_to_wsgi_str(url.path.decode("latin-1")),
-            "SCRIPT_NAME": "",
-            "wsgi.url_scheme": "http",
-        }
-    )
+    target = request.target
+    raw_uri = target.decode("latin-1")
+    if b"?" in target or b"%" in target or b"#" in target or not target.startswith(b"/"):
+        url = httptools.parse_url(target)
+        query = (url.query or b"").decode("latin-1")
+        path = util.unquote_to_wsgi_str(url.path.decode("latin-1"))
+    else:  # a plain path (``/sparql``): nothing to split or unquote
+        query, path = "", raw_uri
+    environ = base.copy()
+    environ["wsgi.input"] = BytesIO(request.body)
+    environ["gunicorn.socket"] = sock
+    environ["REQUEST_METHOD"] = request.method
+    environ["QUERY_STRING"] = query
+    environ["RAW_URI"] = raw_uri
+    environ["SERVER_PROTOCOL"] = f"HTTP/{request.version}"
+    environ["PATH_INFO"] = path
+    environ["SCRIPT_NAME"] = ""
+    environ["wsgi.url_scheme"] = "http"
     repeated: dict[str, list[str]] = {}
     for raw_name, raw_value in request.headers:
-        name = raw_name.decode("latin-1").upper()
+        key = _ENVIRON_KEYS.get(raw_name) or _environ_key(raw_name)
         value = raw_value.decode("latin-1").strip(" \t")
-        if name == "CONTENT-TYPE":
-            environ["CONTENT_TYPE"] = value
-            continue
-        if name == "CONTENT-LENGTH":
-            environ["CONTENT_LENGTH"] = value
-            continue
-        key = "HTTP_" + name.replace("-", "_")
-        if key in environ:
+        if key in environ and key not in _LAST_WINS:
             repeated.setdefault(key, [environ[key]]).append(value)
         else:
             environ[key] = value
@@ -212,6 +216,21 @@ def environ_for(
     else:
         environ["SERVER_NAME"], environ["SERVER_PORT"] = "localhost", ""
     return environ
+
+
+_ENVIRON_KEYS: dict[bytes, str] = {}  # header name as sent -> environ key (names repeat)
+_LAST_WINS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # as in gunicorn; other repeats are joined
+
+
+def _environ_key(raw_name: bytes) -> str:
+    name = raw_name.decode("latin-1").upper()
+    if name in ("CONTENT-TYPE", "CONTENT-LENGTH"):
+        key = name.replace("-", "_")
+    else:
+        key = "HTTP_" + name.replace("-", "_")
+    if len(_ENVIRON_KEYS) < 1024:  # a client inventing names does not grow it without end
+        _ENVIRON_KEYS[raw_name] = key
+    return key
 
 
 def base_environ(workers: int) -> dict[str, Any]:

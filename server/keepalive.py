@@ -46,13 +46,15 @@ from gunicorn import http, util
 from gunicorn.http import wsgi
 from gunicorn.workers.sync import SyncWorker
 from kamergraph.server import http1
-from kamergraph.server.run import flush_logs
+from kamergraph.server.logs import flush_logs
 
 SHED_AFTER = 1.0  # seconds a request runs before the process lets go of its idle connections
 QUIET_FOR = 1.0  # seconds without a request before an idle connection may be let go
 RELIEVE_TICK = 0.01  # seconds between the helper thread's looks while a request runs long
 CLIENT_TIMEOUT = 10.0  # seconds to wait for a client that is sending (or reading) slowly
 ACCEPT_DEFER = 0.005  # seconds a busy process leaves a new connection to free ones
+EXPIRE_EVERY = 0.5  # seconds between looks for connections idle longer than keep-alive
+HEARTBEAT = 1.0  # seconds between heartbeats to gunicorn's master (its timeout: ours + 30 s)
 MAX_PLAIN_BODY = 1024 * 1024  # larger bodies are read by gunicorn's parser (http1.py)
 
 
@@ -96,14 +98,18 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         threading.Thread(target=self._relieve_while_busy, daemon=True, name="relieve").start()
         ready_now: list[_Connection] = []  # requests already buffered (pipelined)
         deferred_since: float | None = None  # since when a waiting connection was left
+        beat = expire_at = 0.0
         while self.alive:
-            self.notify()
-            if not self.is_parent_alive():
-                break
+            now = time.monotonic()
+            if now >= beat:  # gunicorn's heartbeat and parent check: two syscalls, not per request
+                self.notify()
+                if not self.is_parent_alive():
+                    break
+                beat = now + HEARTBEAT
             events = self._selector.select(0)
             if not events and not ready_now:  # nothing to do: write the log, then wait
                 flush_logs()
-                events = self._selector.select(self._wait_time())
+                events = self._selector.select(self._wait_time(expire_at))
             serve = ready_now
             ready_now = []
             ready: list[_Connection] = []
@@ -139,7 +145,10 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
             for connection in ready:
                 if self._take(connection) is not None:  # else the helper thread took it
                     self._serve_one(connection, ready_now)
-            self._expire()
+            now = time.monotonic()
+            if now >= expire_at:  # keep-alive is seconds long: no need to look per request
+                self._expire()
+                expire_at = now + EXPIRE_EVERY
         for connection in ready_now:
             self._close(connection)
         with self._lock:
@@ -158,11 +167,13 @@ class KeepAliveWorker(SyncWorker):  # type: ignore[misc]
         else:
             self._close(connection)
 
-    def _wait_time(self) -> float:
+    def _wait_time(self, expire_at: float) -> float:
+        """Seconds to wait for events: until the first idle connection is due to be closed
+        (and the loop looks for such connections again), at most gunicorn's timeout."""
         limit = self.timeout or 0.5
         with self._lock:
             if self._idle:
-                first = min(c.idle_until for c in self._idle.values())
+                first = max(expire_at, min(c.idle_until for c in self._idle.values()))
                 limit = min(limit, max(0.0, first - time.monotonic()))
         return limit
 

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 from kamergraph.server import guard, protocol
 from kamergraph.server.executor import Answer, Job
+from kamergraph.server.logs import log_request
 
 from kamergraph.errors import KamergraphError, QueryTimeout, ServiceUnavailable
 
@@ -55,7 +56,7 @@ def run_query(
 ) -> Answer:
     """Answer a query operation: the guard, the job, the answer cache, the executor."""
     config = server.config
-    has_from = guard.check_query(operation.text, guard.Policy(config.allowed_services))
+    has_from = guard.check_query(operation.text, server.policy)
     protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
     # a protocol dataset (default-graph-uri / named-graph-uri) replaces the query's own
     job = Job(
@@ -182,7 +183,7 @@ class _Logged(list[bytes]):
         self.started = started
 
     def close(self) -> None:
-        log.info("%s %.1fms", self.line, (time.perf_counter() - self.started) * 1000)
+        log_request(f"{self.line} {(time.perf_counter() - self.started) * 1000:.1f}ms")
 
 
 def _read_operation(

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from kamergraph.server.config import ServerConfig
+from kamergraph.server.logs import configure_logging
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -30,55 +30,6 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         return self._factory()
-
-
-class BatchHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes log lines in batches: a write and flush per request line costs as much as
-    parsing the request. Lines are written when ``LIMIT`` wait, at once for warnings and
-    errors, and when flushed: the worker flushes before it waits for requests
-    (``keepalive.py``), the watchdog before it ends a worker.
-    """
-
-    LIMIT = 64
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.lines.append(self.format(record))
-        except Exception:  # noqa: BLE001 - logging's own policy for a record it cannot format
-            self.handleError(record)
-        if len(self.lines) >= self.LIMIT or record.levelno >= logging.WARNING:
-            self.flush()
-
-    def flush(self) -> None:
-        with self.lock:  # type: ignore[union-attr]
-            if self.lines:
-                lines, self.lines = self.lines, []
-                self.stream.write("\n".join(lines) + "\n")
-            super().flush()
-
-
-def flush_logs() -> None:
-    for handler in logging.getLogger("kamergraph.server").handlers:
-        handler.flush()
-
-
-def configure_logging() -> None:
-    # a log line per request: leave out what the format does not show (the logging HOWTO's
-    # "Optimization"): caller, thread and process lookups
-    logging._srcfile = None  # type: ignore[attr-defined]
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    handler = BatchHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
-    logger = logging.getLogger("kamergraph.server")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
 
 
 def serve(config: ServerConfig, host: str, port: int) -> None:

@@ -16,7 +16,6 @@ Without gunicorn (tests, ``--get``) the app uses ``executor.QueryPool`` instead.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import socket
 import threading
@@ -27,10 +26,9 @@ from typing import Any
 from kamergraph.server.executor import Answer, Job, StoreSpec, execute, open_engine
 from kamergraph.server.http1 import send_all
 from kamergraph.server.lane import error_body
+from kamergraph.server.logs import flush_logs, log_request
 
 from kamergraph.errors import QueryTimeout, ServiceUnavailable
-
-log = logging.getLogger("kamergraph.server")
 
 EXIT_TIMED_OUT = 75  # not gunicorn's 3 (boot error) or 4 (app load error), which stop it
 
@@ -39,9 +37,18 @@ EXIT_TIMED_OUT = 75  # not gunicorn's 3 (boot error) or 4 (app load error), whic
 class _Running:
     deadline: float
     limit: float
-    client: socket.socket | None
-    line: str
+    environ: dict[str, Any]  # the request's ({} when unknown): its socket, method and path
     started: float
+
+    @property
+    def client(self) -> socket.socket | None:
+        return self.environ.get("gunicorn.socket")
+
+    @property
+    def line(self) -> str:
+        if not self.environ:
+            return "?"
+        return f"{self.environ.get('REQUEST_METHOD')} {self.environ.get('PATH_INFO')}"
 
 
 class InProcessExecutor:
@@ -66,18 +73,13 @@ class InProcessExecutor:
         self.timeout = timeout
         self.size = size  # sibling worker processes, for /health
         self._lock = threading.Lock()
-        self._requests: dict[int, tuple[socket.socket | None, str, float]] = {}
+        self._requests: dict[int, tuple[dict[str, Any], float]] = {}  # environ, start
         self._jobs: dict[int, _Running] = {}  # by thread
         self._ending = False
         self._watchdog: threading.Thread | None = None
 
     def bind(self, environ: dict[str, Any]) -> None:
-        line = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
-        self._requests[threading.get_ident()] = (
-            environ.get("gunicorn.socket"),
-            line,
-            time.perf_counter(),
-        )
+        self._requests[threading.get_ident()] = (environ, time.perf_counter())
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         if self._watchdog is None:  # started here, in the worker process (after the fork)
@@ -85,8 +87,8 @@ class InProcessExecutor:
             self._watchdog.start()
         limit = self.timeout if timeout is None else timeout
         thread = threading.get_ident()
-        client, line, started = self._requests.pop(thread, (None, "?", time.perf_counter()))
-        running = _Running(time.monotonic() + limit, limit, client, line, started)
+        environ, started = self._requests.pop(thread, ({}, time.perf_counter()))
+        running = _Running(time.monotonic() + limit, limit, environ, started)
         with self._lock:
             if self._ending:
                 raise ServiceUnavailable("this worker is restarting; send the request again")
@@ -118,8 +120,7 @@ class InProcessExecutor:
             while self._jobs and time.monotonic() < deadline:
                 time.sleep(0.01)  # the others' answers are written right after their jobs
             time.sleep(self.TICK)
-            for handler in log.handlers:
-                handler.flush()
+            flush_logs()
             os._exit(EXIT_TIMED_OUT)
 
     def _answer_timeout(self, job: _Running) -> None:
@@ -138,9 +139,8 @@ class InProcessExecutor:
             with contextlib.suppress(OSError):  # a client that left: end all the same
                 send_all(job.client, head + body, 1.0)  # the socket may be non-blocking
         elapsed = (time.perf_counter() - job.started) * 1000
-        log.info("%s 503 %.1fms (query stopped; worker %d ends)", job.line, elapsed, os.getpid())
-        for handler in log.handlers:  # now, not when the worker ends (run.BatchHandler)
-            handler.flush()
+        log_request(f"{job.line} 503 {elapsed:.1f}ms (query stopped; worker {os.getpid()} ends)")
+        flush_logs()  # now, not when the worker ends
 
     def alive(self) -> int:
         return self.size
