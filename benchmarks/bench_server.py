@@ -7,8 +7,12 @@ connections busy with the query (POST, form-encoded, SPARQL JSON) for ``--durati
 ``wrk`` (C, one thread; Debian package ``wrk``) when it is installed, otherwise Python
 threads, which saturate near 3,000 requests/s on this machine and so understate the faster
 servers (``--client`` chooses).
-It prints median and p99 latency, requests per second, and the ratio of ours to Oxigraph's
-for each, and writes everything as JSON (``--json``). Our server runs twice: as
+A query's parameters (``# param:`` lines) are bound in its text as ``kamergraph query --param``
+binds them (see ``bind``), so every server gets the same query.
+It prints median and p99 latency, requests per second, the CPU time each server's processes
+spent per request during the load (from ``/proc``: this decides the ratios once both servers
+saturate the cores), and the ratio of ours to Oxigraph's for each, and writes everything as
+JSON (``--json``, rewritten after every measurement). Our server runs twice: as
 ``kamergraph`` with its answer cache off, and as ``kamergraph+cache`` with it on (each
 load repeats one query, so the cached figures show the cache, not the engine).
 

@@ -94,7 +94,44 @@ def report(runs: list[dict], ours: str, versus: str) -> str:  # type: ignore[typ
             lines.append("| " + " | ".join(cells) + " |")
         summary = ", ".join(f"{key} {met[key]}/{counted[key]}" for key in counted)
         lines.append(f"\nTargets met ({versus}): {summary}.")
+        lines.extend(cpu_table(index, graph, queries, levels, ours, versus))
     return "\n".join(lines)
+
+
+def cpu_table(
+    index: dict,  # type: ignore[type-arg]
+    graph: str,
+    queries: list[str],
+    levels: list[int],
+    ours: str,
+    versus: str,
+) -> list[str]:
+    """CPU milliseconds per request of each server's processes, and their ratio (runs from
+    ``bench_server.py`` versions that measured it)."""
+    rows = []
+    for query in queries:
+        cells = [query]
+        seen = False
+        for c in levels:
+            mine, theirs = index.get((graph, ours, query, c)), index.get((graph, versus, query, c))
+            a = mine.get("cpu_ms_per_request") if mine else None
+            b = theirs.get("cpu_ms_per_request") if theirs else None
+            seen = seen or (a is not None and b is not None)
+            cells += [_fmt(a, 3), _fmt(b, 3), _fmt(_ratio(a, b))]
+        if seen:
+            rows.append("| " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    head = ["query"]
+    for c in levels:
+        head += [f"c{c} ours", f"c{c} {versus}", f"c{c} x"]
+    return [
+        f"\n**{graph} graph: CPU ms per request, {ours} ÷ {versus}** (the server's processes, "
+        "user + system, during the load)\n",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+        *rows,
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,12 @@ of loading it again; a changed file gets a new store. A store is loaded into a t
 directory and renamed into place when complete, so an interrupted load is never mistaken for
 a store. With updates enabled the store is a private copy (a fresh temporary directory)
 unless ``--store`` names one, so the shared cache is never modified.
+
+A loaded store is compacted (``Store.optimize``) before it is used: the bulk loader leaves
+files a read-only store cannot compact, and on the 1 M-quad benchmark graph a query then cost
+about 1.4x the CPU it costs after compaction (52-59 ms against 36-47 ms for
+bo-brainport-participants; compaction took 2.8 s after a 12.7 s load). ``STORE_LAYOUT`` is
+part of the directory name, so a store made before that is not reused.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 from kamergraph.errors import InputError
 
 COMPLETE_MARKER = ".kamergraph-complete"
+STORE_LAYOUT = "c1"  # compacted after loading (before: the bare digest, not compacted)
 HASH_CHUNK = 1 << 20
 
 
@@ -54,13 +61,14 @@ def load_into(directory: Path, graph_file: Path) -> None:
     except SyntaxError as error:
         raise InputError(f"not valid {fmt.name}: {error}", source=str(graph_file)) from error
     store.flush()
+    store.optimize()  # compaction: read-only stores cannot, and queries cost less after it
     del store
 
 
 def prepare_store(graph_file: Path, root: Path | None = None) -> Path:
     """The read-only store directory for ``graph_file`` under ``root``, loading it if needed."""
     root = root or default_store_root()
-    target = root / graph_digest(graph_file)
+    target = root / f"{graph_digest(graph_file)}-{STORE_LAYOUT}"
     if (target / COMPLETE_MARKER).exists():
         return target
     root.mkdir(parents=True, exist_ok=True)
