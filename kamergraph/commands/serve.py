@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 GRAPH_SUFFIXES = (".trig", ".nq", ".ttl", ".nt", ".jsonld", ".rdf", ".owl")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_DEFAULT_WORKERS = 16
+
+
+def default_workers() -> int:
+    """Two worker processes per core the server may run on (4 on 2 cores), 2 to 16.
+
+    A process serves one request at a time, so more processes than cores keep a few long
+    queries from holding up the rest; each holds its own store handle and answer cache, so
+    a large machine does not get one per hyperthread without asking (``--workers``).
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may use (containers)
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(2, min(MAX_DEFAULT_WORKERS, 2 * cores))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -77,10 +93,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=4,
+        default=default_workers(),
         metavar="N",
-        help="worker processes, each serving one request at a time (default 4; 1 with "
-        "--enable-update, which needs a single writer)",
+        help="worker processes, each serving one request at a time (default: two per core, "
+        f"2 to {MAX_DEFAULT_WORKERS}, here %(default)s; 1 with --enable-update, which needs "
+        "a single writer)",
     )
     parser.add_argument(
         "--cache",

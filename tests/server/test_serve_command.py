@@ -79,6 +79,24 @@ def test_bad_arguments(capsys, args: list[str], message: str) -> None:  # type: 
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 4), (3, 6), (8, 16), (64, 16)])
+def test_default_workers_follow_the_usable_cores(monkeypatch, cores: int, workers: int) -> None:  # type: ignore[no-untyped-def]
+    from kamergraph.commands import serve
+
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert serve.default_workers() == workers
+
+
+def test_default_workers_without_affinity(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kamergraph.commands import serve
+
+    monkeypatch.delattr(serve.os, "sched_getaffinity", raising=False)  # macOS, Windows
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: 3)
+    assert serve.default_workers() == 6
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: None)  # unknown: as one core
+    assert serve.default_workers() == 2
+
+
 def test_missing_graph_file(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["serve", "no/such/graph.trig", "--get", "/health"]) == EXIT_USAGE
     assert "no such graph file" in capsys.readouterr().err
